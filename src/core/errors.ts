@@ -1,0 +1,131 @@
+/**
+ * The one error class of eka. Every failure a user can cause or meet is an `EkaError` with a
+ * stable code from `ERROR_CODES` (append-only: never rename or reuse a code), a message that says
+ * what went wrong, an optional `where` (file:line:col, label@version or a redacted URL), a hint
+ * that says what to do, and optional structured data for `--json`.
+ */
+
+export const ERROR_CODES = [
+  "EKA_INTERNAL",
+  "EKA_USAGE",
+  "EKA_IO",
+  "EKA_NOT_A_REPO",
+  "EKA_TOML_SYNTAX",
+  "EKA_MANIFEST_INVALID",
+  "EKA_LABEL_INVALID",
+  "EKA_TAG_INVALID",
+  "EKA_VERSION_INVALID",
+  "EKA_PATH_INVALID",
+  "EKA_ATOM_MISSING",
+  "EKA_ATOM_EXISTS",
+  "EKA_DUPLICATE_LABEL",
+  "EKA_DUPLICATE_PATH",
+  "EKA_NOT_INITIALIZED",
+  "EKA_INIT_INVALID",
+  "EKA_IDENTITY_MISMATCH",
+  "EKA_DETACHED_HEAD",
+  "EKA_REMOTE_INVALID",
+  "EKA_TRANSPORT_REFUSED",
+  "EKA_REMOTE_UNREACHABLE",
+  "EKA_REF_CONFLICT",
+  "EKA_GIT_FAILED",
+  "EKA_OID_INVALID",
+  "EKA_OBJECT_MISSING",
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** A problem located in a file, as parsers report them (1-based line and column). */
+export interface Diagnostic {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+export interface EkaErrorInit {
+  readonly where?: string;
+  readonly hint?: string;
+  readonly cause?: unknown;
+  readonly data?: Readonly<Record<string, unknown>>;
+  /** Several located problems reported at once (manifest validation). */
+  readonly diagnostics?: readonly Diagnostic[];
+}
+
+export class EkaError extends Error {
+  override readonly name = "EkaError";
+  readonly code: ErrorCode;
+  readonly where: string | undefined;
+  readonly hint: string | undefined;
+  readonly data: Readonly<Record<string, unknown>> | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+
+  constructor(code: ErrorCode, message: string, init: EkaErrorInit = {}) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.code = code;
+    this.where = init.where;
+    this.hint = init.hint;
+    this.data = init.data;
+    this.diagnostics = init.diagnostics ?? [];
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.where === undefined ? {} : { where: this.where }),
+      ...(this.hint === undefined ? {} : { hint: this.hint }),
+      ...(this.diagnostics.length === 0 ? {} : { diagnostics: this.diagnostics }),
+      ...(this.data === undefined ? {} : { data: this.data }),
+    };
+  }
+}
+
+export function isEkaError(value: unknown): value is EkaError {
+  return value instanceof EkaError;
+}
+
+/** `file:line:col` for a diagnostic. */
+export function formatLocation(d: Pick<Diagnostic, "file" | "line" | "column">): string {
+  return `${d.file}:${d.line}:${d.column}`;
+}
+
+/**
+ * Process exit status for an error, by family: 2 for bad command-line use, 3 for invalid input
+ * files or names, 4 for repository/identity state, 5 for git and network, 1 for the rest.
+ */
+export function exitCodeFor(code: ErrorCode): number {
+  switch (code) {
+    case "EKA_USAGE":
+      return 2;
+    case "EKA_TOML_SYNTAX":
+    case "EKA_MANIFEST_INVALID":
+    case "EKA_LABEL_INVALID":
+    case "EKA_TAG_INVALID":
+    case "EKA_VERSION_INVALID":
+    case "EKA_PATH_INVALID":
+    case "EKA_ATOM_MISSING":
+    case "EKA_ATOM_EXISTS":
+    case "EKA_DUPLICATE_LABEL":
+    case "EKA_DUPLICATE_PATH":
+    case "EKA_OID_INVALID":
+      return 3;
+    case "EKA_NOT_A_REPO":
+    case "EKA_NOT_INITIALIZED":
+    case "EKA_INIT_INVALID":
+    case "EKA_IDENTITY_MISMATCH":
+    case "EKA_DETACHED_HEAD":
+    case "EKA_REF_CONFLICT":
+      return 4;
+    case "EKA_REMOTE_INVALID":
+    case "EKA_TRANSPORT_REFUSED":
+    case "EKA_REMOTE_UNREACHABLE":
+    case "EKA_GIT_FAILED":
+    case "EKA_OBJECT_MISSING":
+      return 5;
+    case "EKA_INTERNAL":
+    case "EKA_IO":
+      return 1;
+  }
+}
