@@ -31,6 +31,9 @@ export const ERROR_CODES = [
   "EKA_GIT_FAILED",
   "EKA_OID_INVALID",
   "EKA_OBJECT_MISSING",
+  "EKA_ID_INVALID",
+  "EKA_OBJECT_INVALID",
+  "EKA_REF_INVALID",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -110,6 +113,9 @@ export function exitCodeFor(code: ErrorCode): number {
     case "EKA_DUPLICATE_LABEL":
     case "EKA_DUPLICATE_PATH":
     case "EKA_OID_INVALID":
+    case "EKA_ID_INVALID":
+    case "EKA_OBJECT_INVALID":
+    case "EKA_REF_INVALID":
       return 3;
     case "EKA_NOT_A_REPO":
     case "EKA_NOT_INITIALIZED":

@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { EkaError } from "./errors.ts";
+import type { Version } from "./types.ts";
+import { compareVersions, isVersion, parseVersion } from "./version.ts";
+
+describe("parseVersion", () => {
+  it("accepts strict semver 2.0.0", () => {
+    for (const v of [
+      "0.0.0",
+      "1.0.0",
+      "1.2.3-alpha.1",
+      "1.0.0-0.3.7",
+      "1.0.0-x.7.z.92",
+      "1.0.0+20130313144700",
+      "1.0.0-beta+exp.sha.5114f85",
+      "1.0.0+build.01",
+      "10.20.30",
+    ]) {
+      assert.equal(parseVersion(v), v);
+      assert.ok(isVersion(v));
+    }
+  });
+
+  const invalid: [string, RegExp][] = [
+    ["v1.0.0", /starts with "v"/],
+    ["V1.0.0", /starts with "V"/],
+    ["=1.0.0", /starts with "="/],
+    [" 1.0.0", /spaces/],
+    ["1.0.0 ", /spaces/],
+    ["1.0", /all three numbers/],
+    ["1", /all three numbers/],
+    ["01.0.0", /leading zeros/],
+    ["1.0.0-01", /leading zeros/],
+    ["1.0.0-a.lock", /\.lock/],
+    ["", /not a semver/],
+    ["1.0.0-", /not a semver/],
+    ["1.0.0+", /not a semver/],
+    ["1.0.0-a..b", /not a semver/],
+    ["1.2.3.4", /not a semver/],
+    ["latest", /not a semver/],
+    ["99999999999999999999.0.0", /not a semver/],
+  ];
+  for (const [text, why] of invalid) {
+    it(`refuses ${JSON.stringify(text)}`, () => {
+      assert.throws(
+        () => parseVersion(text),
+        (e: EkaError) =>
+          e.code === "EKA_VERSION_INVALID" &&
+          why.test(e.message) &&
+          e.hint?.includes("semver") === true,
+      );
+      assert.equal(isVersion(text), false);
+    });
+  }
+});
+
+describe("compareVersions", () => {
+  it("sorts by precedence, pre-releases first, build metadata last, totally", () => {
+    const sorted = [
+      "1.0.0",
+      "1.0.0-alpha",
+      "1.0.0+b",
+      "1.0.0-alpha.1",
+      "0.9.9",
+      "1.0.0-beta",
+      "1.0.0-alpha.beta",
+      "1.0.0-rc.1",
+      "2.0.0",
+      "1.0.0-beta.11",
+      "1.0.0-beta.2",
+      "1.0.0+a",
+    ]
+      .map((v) => parseVersion(v))
+      .sort(compareVersions);
+    assert.deepEqual(sorted, [
+      "0.9.9",
+      "1.0.0-alpha",
+      "1.0.0-alpha.1",
+      "1.0.0-alpha.beta",
+      "1.0.0-beta",
+      "1.0.0-beta.2",
+      "1.0.0-beta.11",
+      "1.0.0-rc.1",
+      "1.0.0",
+      "1.0.0+a",
+      "1.0.0+b",
+      "2.0.0",
+    ]);
+  });
+
+  it("is 0 only for identical text", () => {
+    assert.equal(compareVersions("1.0.0" as Version, "1.0.0" as Version), 0);
+    assert.notEqual(compareVersions("1.0.0+1" as Version, "1.0.0+01" as Version), 0);
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * Versions (protocol.md §6): semver 2.0.0, strictly: exactly `MAJOR.MINOR.PATCH[-pre][+build]`,
+ * no leading `v` or `=`, no surrounding spaces, no leading zeros. A version is also a git ref
+ * component (`refs/ekala/atoms/L/V`), so one ending in `.lock` is refused.
+ */
+import { compareBuild, parse } from "semver";
+import { EkaError } from "./errors.ts";
+import { showText } from "./show-text.ts";
+import type { Version } from "./types.ts";
+
+export const VERSION_HINT =
+  'versions are semver 2.0.0: MAJOR.MINOR.PATCH with an optional -prerelease and +build, e.g. "1.0.0" or "2.1.0-beta.1"';
+
+function versionProblem(text: string): string | null {
+  if (text.endsWith(".lock")) return 'it ends with ".lock", which git refuses in a ref name';
+  const parsed = parse(text, { loose: false });
+  if (parsed !== null) {
+    const build = parsed.build.length > 0 ? `+${parsed.build.join(".")}` : "";
+    if (parsed.version + build === text) return null;
+  }
+  if (/^\s|\s$/.test(text)) return "it has spaces around it";
+  if (/^[vV=]/.test(text)) return `it starts with "${text[0]}"; write the bare version`;
+  if (/^\d+(?:\.\d+)?$/.test(text)) return "it needs all three numbers: MAJOR.MINOR.PATCH";
+  if (/(?:^|[.-])0\d/.test(text.split("+")[0] ?? "")) return "numbers cannot have leading zeros";
+  return "it is not a semver 2.0.0 version";
+}
+
+export function isVersion(text: string): boolean {
+  return versionProblem(text) === null;
+}
+
+/** Validates a version; throws EKA_VERSION_INVALID saying what is wrong. */
+export function parseVersion(text: string, where?: string): Version {
+  const problem = versionProblem(text);
+  if (problem === null) return text as Version;
+  throw new EkaError("EKA_VERSION_INVALID", `invalid version ${showText(text)}: ${problem}`, {
+    ...(where === undefined ? {} : { where }),
+    hint: VERSION_HINT,
+    data: { version: text },
+  });
+}
+
+/**
+ * Orders versions by semver precedence, then by build metadata, then by text, so that the order
+ * is total: 0 only for identical versions. Ready for `Array.prototype.sort`.
+ */
+export function compareVersions(a: Version, b: Version): number {
+  const byPrecedence = compareBuild(a, b);
+  if (byPrecedence !== 0) return byPrecedence;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
