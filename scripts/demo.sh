@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# End-to-end demo on local repositories (nothing leaves this machine): give a repository an
+# identity, push it to a local bare "remote", add two atoms, and show them.
+# Usage: npm run demo            (keeps the demo directory and prints where it is)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+node=$(bash "$root/scripts/setup.sh" | tail -n 1)
+export PATH="$root/bin:$(dirname "$node"):$PATH"
+
+demo=$(mktemp -d "${TMPDIR:-/tmp}/eka-demo.XXXXXX")
+bold="" plain=""
+if [ -t 1 ]; then bold=$(tput bold 2>/dev/null || true); plain=$(tput sgr0 2>/dev/null || true); fi
+step() { printf '\n%s# %s%s\n' "$bold" "$*" "$plain"; }
+run() {
+  local shown=() a
+  for a in "$@"; do [[ "$a" =~ ^[A-Za-z0-9_./:=@^-]+$ ]] && shown+=("$a") || shown+=("'$a'"); done
+  printf '%s$ %s%s\n' "$bold" "${shown[*]}" "$plain"
+  "$@"
+}
+
+cd "$demo"
+export GIT_AUTHOR_NAME="Demo Publisher" GIT_AUTHOR_EMAIL="demo@example.com"
+export GIT_COMMITTER_NAME="Demo Publisher" GIT_COMMITTER_EMAIL="demo@example.com"
+
+step "a source repository with some history, and an empty bare repository as its remote"
+run git init -q -b main acme
+run git init -q --bare remote.git
+printf '# acme monorepo\n' > acme/README.md
+run git -C acme add README.md
+run git -C acme commit -q -m "first commit"
+run git -C acme remote add origin "file://$demo/remote.git"
+
+step "eka init: an init commit with injected entropy becomes the set id; refs/ekala/init is pushed"
+cd acme
+run eka init --remote origin
+run git log -1 --format=raw refs/ekala/init
+run git -C ../remote.git for-each-ref refs/ekala
+
+step "running it again changes nothing"
+run eka init --remote origin
+
+step "eka new: two atoms, listed in ekala.toml"
+run eka new pkgs/button --description "a clickable thing"
+run eka new pkgs/validator --label validator --version 1.0.0
+run cat ekala.toml
+run cat pkgs/button/atom.toml
+
+step "eka status: labels, versions, paths and atom ids (BLAKE3 of the set id and the label)"
+run eka status
+run eka status --json
+
+step "commit the atoms like any other change"
+run git add -A
+run git commit -q -m "Add the button and validator atoms"
+
+step "bad input is refused with nothing written"
+run eka new pkgs/other --label "9lives" || true
+run eka new ../outside || true
+run git status --short   # prints nothing: no file was touched
+
+printf '\n%sdemo repositories are in %s%s\n' "$bold" "$demo" "$plain"

@@ -1,0 +1,2 @@
+export type { Setting, SettingFlags, SettingSource, Settings } from "./settings.ts";
+export { loadSettings } from "./settings.ts";
