@@ -13,8 +13,7 @@ export type {
 } from "./atom-manifest-types.ts";
 export { b3DigestFromBytes, isDigestText, parseB3Digest } from "./b3-digest.ts";
 export { decodeBase32Hex, encodeBase32Hex } from "./base32hex.ts";
-// Commit objects (written alongside by the git/workspace author).
-export * from "./commit.ts";
+export { type CommitFields, formatCommit, parseCommit } from "./commit.ts";
 export {
   EKALA_MANIFEST_FILE,
   type EkalaManifest,
@@ -31,7 +30,14 @@ export {
   formatLocation,
   isEkaError,
 } from "./errors.ts";
-export * from "./init-commit.ts";
+export {
+  formatInitCommit,
+  INIT_MARKER,
+  INIT_MESSAGE,
+  type InitCommitInfo,
+  type InitCommitInput,
+  readInitCommit,
+} from "./init-commit.ts";
 export { isLabel, LABEL_HINT, parseLabel } from "./label.ts";
 export { addPackagePath } from "./manifest-edit.ts";
 export {
