@@ -33,7 +33,11 @@ export type RefUpdate =
   /** Delete `ref`; fails when it does not hold `old`. */
   | { readonly kind: "delete"; readonly ref: string; readonly old: GitOid };
 
-/** One ref of an atomic push, leased: `expect` null means "must not exist on the remote". */
+/**
+ * One ref of an atomic push, leased: `expect` null means "must not exist on the remote". As in
+ * git, a ref that already holds exactly `oid` is up to date and not a conflict (so a push that is
+ * retried after it succeeded is a no-op); any other value than `expect` rejects the whole push.
+ */
 export interface PushUpdate {
   readonly ref: string;
   readonly oid: GitOid;
@@ -66,12 +70,22 @@ export interface GitBackend {
   resolveRef(ref: string): Promise<GitOid | null>;
   /** The branch HEAD points at (`refs/heads/…`), or null when HEAD is detached. */
   headBranch(): Promise<string | null>;
+  /**
+   * The commit a revision names (`HEAD`, a branch or tag name, an oid, `HEAD~1`…; tags are peeled),
+   * for `--rev`; null when it names no commit. Never read as an option.
+   */
+  resolveCommit(revision: string): Promise<GitOid | null>;
+  /** This repository's refs under the given prefixes (all refs when empty), sorted by name. */
+  listRefs(prefixes: readonly string[]): Promise<RemoteRef[]>;
 
   readObject(oid: GitOid): Promise<GitObject>;
   hasObject(oid: GitOid): Promise<boolean>;
   readTree(oid: GitOid): Promise<TreeEntry[]>;
   /** The entry at `path` (slash-separated) inside a commit's or tree's tree; null when absent. */
-  readPath(treeish: GitOid, path: string): Promise<{ mode: string; type: ObjectType; oid: GitOid } | null>;
+  readPath(
+    treeish: GitOid,
+    path: string,
+  ): Promise<{ mode: string; type: ObjectType; oid: GitOid } | null>;
   /** Writes one object (validated by git) and returns its oid. */
   writeObject(type: ObjectType, data: Uint8Array): Promise<GitOid>;
   /** Writes a tree from entries (sorted by git's rules here) and returns its oid. */
