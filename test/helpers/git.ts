@@ -41,6 +41,12 @@ export interface TempRepoOptions {
   /** Commit a README on `main` (non-bare only). */
   readonly initialCommit?: boolean;
   readonly objectFormat?: "sha1" | "sha256";
+  /**
+   * Run `git fsck --strict` on the repository when the test ends (default true), so every
+   * repository a test touches is checked after the test. Only tests that corrupt a repository
+   * on purpose turn it off.
+   */
+  readonly fsck?: boolean;
 }
 
 /**
@@ -48,7 +54,16 @@ export interface TempRepoOptions {
  * unsigned commits); returns its directory. Removed after the test.
  */
 export async function tempRepo(t: CleanupContext, options: TempRepoOptions = {}): Promise<string> {
-  const dir = await tempDir(t, options.bare === true ? "eka-bare-" : "eka-repo-");
+  const dir = await realpath(
+    await mkdtemp(join(tmpdir(), options.bare === true ? "eka-bare-" : "eka-repo-")),
+  );
+  t.after(async () => {
+    try {
+      if (options.fsck !== false) fsckStrict(dir);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
   const args = ["init", "--quiet", "--initial-branch=main"];
   if (options.bare === true) args.push("--bare");
   if (options.objectFormat !== undefined) args.push(`--object-format=${options.objectFormat}`);
