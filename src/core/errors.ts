@@ -34,6 +34,14 @@ export const ERROR_CODES = [
   "EKA_ID_INVALID",
   "EKA_OBJECT_INVALID",
   "EKA_REF_INVALID",
+  "EKA_REQUIREMENT_INVALID",
+  "EKA_URI_INVALID",
+  "EKA_ALIAS_UNKNOWN",
+  "EKA_LOCK_INVALID",
+  "EKA_LOCK_VERSION_UNSUPPORTED",
+  "EKA_CONFIG_INVALID",
+  "EKA_SET_CONFLICT",
+  "EKA_DEP_NOT_FOUND",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -116,6 +124,14 @@ export function exitCodeFor(code: ErrorCode): number {
     case "EKA_ID_INVALID":
     case "EKA_OBJECT_INVALID":
     case "EKA_REF_INVALID":
+    case "EKA_REQUIREMENT_INVALID":
+    case "EKA_URI_INVALID":
+    case "EKA_ALIAS_UNKNOWN":
+    case "EKA_LOCK_INVALID":
+    case "EKA_LOCK_VERSION_UNSUPPORTED":
+    case "EKA_CONFIG_INVALID":
+    case "EKA_SET_CONFLICT":
+    case "EKA_DEP_NOT_FOUND":
       return 3;
     case "EKA_NOT_A_REPO":
     case "EKA_NOT_INITIALIZED":
