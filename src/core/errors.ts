@@ -42,6 +42,7 @@ export const ERROR_CODES = [
   "EKA_CONFIG_INVALID",
   "EKA_SET_CONFLICT",
   "EKA_DEP_NOT_FOUND",
+  "EKA_SUBMODULE_IN_ATOM",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -124,6 +125,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case "EKA_ID_INVALID":
     case "EKA_OBJECT_INVALID":
     case "EKA_REF_INVALID":
+    case "EKA_SUBMODULE_IN_ATOM":
     case "EKA_REQUIREMENT_INVALID":
     case "EKA_URI_INVALID":
     case "EKA_ALIAS_UNKNOWN":

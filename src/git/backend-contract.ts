@@ -92,6 +92,55 @@ export function backendContract(
       await h.verify?.(repo);
     });
 
+    test("streams objects in pieces, with the same bytes readObject reads", async (t) => {
+      const repo = await (await makeHarness(t)).repo();
+      const binary = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 31 + (i >> 9)) % 256);
+      const big = await repo.writeObject("blob", binary);
+      const empty = await repo.writeObject("blob", new Uint8Array());
+      const { tree } = await smallHistory(repo);
+      const streamed = async (oid: GitOid) => {
+        const pieces: Uint8Array[] = [];
+        let header: [ObjectType, number] | null = null;
+        await repo.readObjectStream(oid, {
+          begin: (type, size) => {
+            assert.equal(header, null, "begin is called once");
+            header = [type, size];
+          },
+          chunk: (bytes) => pieces.push(bytes.slice()),
+        });
+        return { header, data: Buffer.concat(pieces) };
+      };
+      // Issued together: they share the reader and are answered in order.
+      const [a, b, c] = await Promise.all([streamed(big), streamed(empty), streamed(tree)]);
+      assert.deepEqual(a.header, ["blob", binary.length]);
+      assert.ok(a.data.equals(binary));
+      assert.deepEqual(b.header, ["blob", 0]);
+      assert.equal(b.data.length, 0);
+      const read = await repo.readObject(tree);
+      assert.deepEqual(c.header, ["tree", read.data.length]);
+      assert.ok(c.data.equals(read.data));
+      const absent = hashObject("blob", text("never written\n"), repo.objectFormat);
+      const sink = { begin: () => assert.fail("no begin"), chunk: () => assert.fail("no bytes") };
+      await rejectsWith(repo.readObjectStream(absent, sink), "EKA_OBJECT_MISSING");
+      await rejectsWith(repo.readObjectStream("abc" as GitOid, sink), "EKA_OID_INVALID");
+    });
+
+    test("a stream whose sink throws fails alone; the next reads still work", async (t) => {
+      const repo = await (await makeHarness(t)).repo();
+      const binary = Uint8Array.from({ length: 100_000 }, (_, i) => i % 251);
+      const big = await repo.writeObject("blob", binary);
+      const failing = repo.readObjectStream(big, {
+        begin: () => {},
+        chunk: () => {
+          throw new EkaError("EKA_INTERNAL", "sink refused");
+        },
+      });
+      const after = repo.readObject(big);
+      const error = await rejectsWith(failing, "EKA_INTERNAL");
+      assert.equal(error.message, "sink refused");
+      assert.deepEqual((await after).data, binary);
+    });
+
     test("reports missing objects and malformed ids", async (t) => {
       const repo = await (await makeHarness(t)).repo();
       const absent = hashObject("blob", text("never written\n"), repo.objectFormat);

@@ -14,6 +14,17 @@ export interface GitObject {
   readonly data: Uint8Array;
 }
 
+/**
+ * Receives one object as git sends it (`GitBackend.readObjectStream`): `begin` once with the
+ * type and size, then the bytes in order, in pieces. A piece is a view that is only valid during
+ * the call (copy it to keep it). What a sink throws fails the read, after the object's bytes have
+ * been read past, so the reader stays usable.
+ */
+export interface ObjectSink {
+  begin(type: ObjectType, size: number): void;
+  chunk(bytes: Uint8Array): void;
+}
+
 export interface TreeEntry {
   /** git's mode string: 100644, 100755, 120000, 40000, 160000. */
   readonly mode: string;
@@ -79,6 +90,14 @@ export interface GitBackend {
   listRefs(prefixes: readonly string[]): Promise<RemoteRef[]>;
 
   readObject(oid: GitOid): Promise<GitObject>;
+  /**
+   * Reads one object without holding it whole: its bytes go to `sink` as they arrive, so memory
+   * stays small whatever the object's size. Resolves once all bytes were given and found to hash
+   * to `oid`; rejects with `EKA_OBJECT_INVALID` when they do not (after `sink` got them: whatever
+   * it made of them must be dropped), and with `EKA_OBJECT_MISSING` before `begin` when absent.
+   * Reads may be issued without waiting: they share one process and are answered in order.
+   */
+  readObjectStream(oid: GitOid, sink: ObjectSink): Promise<void>;
   hasObject(oid: GitOid): Promise<boolean>;
   readTree(oid: GitOid): Promise<TreeEntry[]>;
   /** The entry at `path` (slash-separated) inside a commit's or tree's tree; null when absent. */

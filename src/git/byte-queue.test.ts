@@ -28,3 +28,38 @@ test("a taken buffer does not share memory with the queue", () => {
   chunk[0] = 0x4a;
   assert.equal(taken.toString(), "hello");
 });
+
+test("drains bytes as views of the queued chunks, in order, up to a limit", () => {
+  const q = new ByteQueue();
+  const first = Buffer.from("abc");
+  q.push(first);
+  q.push(Buffer.from("defg"));
+  q.skip(1);
+  const seen: string[] = [];
+  assert.equal(
+    q.drainTo(4, (view) => seen.push(view.toString())),
+    4,
+  );
+  assert.deepEqual(seen, ["bc", "de"]);
+  assert.equal(q.length, 2);
+  assert.equal(
+    q.drainTo(10, (view) => seen.push(view.toString())),
+    2,
+  );
+  assert.deepEqual(seen, ["bc", "de", "fg"]);
+  assert.equal(q.length, 0);
+  assert.equal(
+    q.drainTo(3, () => assert.fail("nothing is queued")),
+    0,
+  );
+});
+
+test("a drained view shares memory with the chunk it came from (no copy)", () => {
+  const q = new ByteQueue();
+  const chunk = Buffer.from("hello");
+  q.push(chunk);
+  q.drainTo(5, (view) => {
+    chunk[0] = 0x4a;
+    assert.equal(view.toString(), "Jello");
+  });
+});

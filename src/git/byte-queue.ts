@@ -47,6 +47,25 @@ export class ByteQueue {
     return out;
   }
 
+  /**
+   * Removes up to `n` bytes from the front and hands them to `sink` in order, as views of the
+   * queued chunks (no copy): a view is only valid during the call. Returns how many were removed.
+   */
+  drainTo(n: number, sink: (view: Buffer) => void): number {
+    let left = Math.min(n, this.#length);
+    const count = left;
+    while (left > 0) {
+      const chunk = this.#chunks[0]!;
+      const available = chunk.length - this.#offset;
+      const size = Math.min(available, left);
+      const view = chunk.subarray(this.#offset, this.#offset + size);
+      left -= size;
+      this.#consume(size, available);
+      sink(view);
+    }
+    return count;
+  }
+
   /** Drops the first `n` bytes. */
   skip(n: number): void {
     if (n > this.#length) throw new RangeError(`skip(${n}) with ${this.#length} bytes queued`);

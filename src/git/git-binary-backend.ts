@@ -5,7 +5,8 @@
  * - `openRepository` runs `git rev-parse` once (discovery), and `git version` once per git
  *   executable (cached for the life of the Node process).
  * - Reads: one long-lived `git cat-file --batch-command` (git ≥ 2.36; `--batch` plus a lazily
- *   started `--batch-check` on older git), started on the first read.
+ *   started `--batch-check` on older git), started on the first read; streamed reads of large
+ *   objects go through the same process.
  * - Writes: one long-lived `git hash-object -w --stdin-paths -t <type>` per object type, started
  *   on the first write of that type.
  * - One short-lived process per ref transaction (`update-ref --stdin`, so each transaction has
@@ -21,6 +22,7 @@ import type {
   GitBackend,
   GitObject,
   ObjectFormat,
+  ObjectSink,
   ObjectType,
   PushUpdate,
   RefUpdate,
@@ -324,6 +326,11 @@ export class GitBinaryBackend implements GitBackend {
       throw new EkaError("EKA_GIT_FAILED", `git cat-file answered ${object.oid} for ${wanted}`);
     }
     return { oid: wanted, type: object.type, data: object.data };
+  }
+
+  async readObjectStream(oid: GitOid, sink: ObjectSink): Promise<void> {
+    const wanted = this.#check(oid);
+    if ((await this.#reader.stream(wanted, sink)) === null) throw objectMissing(wanted);
   }
 
   async hasObject(oid: GitOid): Promise<boolean> {

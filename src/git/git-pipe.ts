@@ -13,6 +13,7 @@
 import type { ChildProcess } from "node:child_process";
 import { EkaError } from "../core/errors.ts";
 import { ByteQueue } from "./byte-queue.ts";
+import { Fifo } from "./fifo.ts";
 import { gitFailed, spawnFailed } from "./git-runner.ts";
 
 /** A parser's answer when the bytes so far do not hold the whole answer yet. */
@@ -44,7 +45,7 @@ export class GitPipe {
   readonly #spawn: (args: readonly string[]) => ChildProcess;
   #child: ChildProcess | null = null;
   #bytes = new ByteQueue();
-  #queue: Pending[] = [];
+  #queue = new Fifo<Pending>();
   #stderr = "";
   #closed = false;
 
@@ -128,7 +129,7 @@ export class GitPipe {
 
   #drain(child: ChildProcess): void {
     while (this.#queue.length > 0) {
-      const head = this.#queue[0]!;
+      const head = this.#queue.peek()!;
       let answer: unknown;
       try {
         answer = head.parse(this.#bytes);
@@ -196,9 +197,7 @@ export class GitPipe {
   }
 
   #failAll(error: unknown): void {
-    const queue = this.#queue;
-    this.#queue = [];
-    for (const pending of queue) pending.reject(error);
+    for (const pending of this.#queue.takeAll()) pending.reject(error);
   }
 }
 

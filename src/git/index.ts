@@ -3,6 +3,7 @@ export type {
   GitBackend,
   GitObject,
   ObjectFormat,
+  ObjectSink,
   ObjectType,
   PushUpdate,
   RefUpdate,

@@ -11,6 +11,7 @@ import type {
   GitBackend,
   GitObject,
   ObjectFormat,
+  ObjectSink,
   ObjectType,
   PushUpdate,
   RefUpdate,
@@ -68,6 +69,9 @@ type Head =
   | { readonly kind: "detached"; readonly oid: GitOid };
 
 let counter = 0;
+
+/** The size of the pieces `readObjectStream` hands out. */
+const STREAM_CHUNK = 16 * 1024;
 
 function unreachable(url: string): EkaError {
   return new EkaError("EKA_REMOTE_UNREACHABLE", `cannot reach ${redactUrl(url)}`, {
@@ -238,6 +242,16 @@ export class MemoryBackend implements GitBackend {
     const wanted = this.#check(oid);
     const object = this.#get(wanted);
     return { oid: wanted, type: object.type, data: object.data.slice() };
+  }
+
+  async readObjectStream(oid: GitOid, sink: ObjectSink): Promise<void> {
+    this.#open();
+    const object = this.#get(this.#check(oid));
+    sink.begin(object.type, object.data.length);
+    // In pieces, as a pipe would give them, so consumers meet chunk boundaries in tests too.
+    for (let at = 0; at < object.data.length; at += STREAM_CHUNK) {
+      sink.chunk(object.data.slice(at, at + STREAM_CHUNK));
+    }
   }
 
   async hasObject(oid: GitOid): Promise<boolean> {

@@ -7,14 +7,18 @@
  * Names are object ids or `<oid>:<path>` / `<oid>^{tree}`: never anything from outside that could
  * hold a newline. Every object read is checked against its id (the header must name the oid that
  * was asked for, and the bytes must hash to it), as isomorphic-git checks every object it reads.
+ * `stream` reads an object without holding it: its bytes go to a sink as they come off the pipe
+ * (views, no copy), checked against the id as they pass.
  */
+
+import type { Hash } from "node:crypto";
 import { EkaError } from "../core/errors.ts";
 import type { GitOid } from "../core/types.ts";
-import type { ObjectFormat, ObjectType } from "./backend.ts";
+import type { ObjectFormat, ObjectSink, ObjectType } from "./backend.ts";
 import type { ByteQueue } from "./byte-queue.ts";
 import { GitPipe, MORE, type Parser } from "./git-pipe.ts";
 import type { GitRunner } from "./git-runner.ts";
-import { hashObject, isObjectType } from "./objects.ts";
+import { hashObject, isObjectType, startObjectHash } from "./objects.ts";
 
 export interface ObjectInfo {
   readonly oid: GitOid;
@@ -26,8 +30,11 @@ export interface ObjectContents extends ObjectInfo {
   readonly data: Uint8Array;
 }
 
-/** What cat-file answered for one name. */
-type Answer<T> = { readonly kind: "found"; readonly value: T } | { readonly kind: "missing" };
+/** What cat-file answered for one name (`failed`: a stream's sink threw). */
+type Answer<T> =
+  | { readonly kind: "found"; readonly value: T }
+  | { readonly kind: "missing" }
+  | { readonly kind: "failed"; readonly error: unknown };
 
 const HEX_NAME = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const HEADER = /^([0-9a-f]{40}|[0-9a-f]{64}) ([a-z]+) ([0-9]+)$/;
@@ -84,13 +91,69 @@ function contentsParser(name: string, format: ObjectFormat): Parser<Answer<Objec
     const data = bytes.take(header.size);
     if (bytes.take(1)[0] !== 0x0a)
       throw protocolError(`object ${header.oid} is not followed by LF`);
-    if (hashObject(header.type, data, format) !== header.oid) {
-      throw new EkaError("EKA_OBJECT_INVALID", `object ${header.oid} does not hash to its id`, {
-        hint: "the repository may be corrupt: run `git fsck`",
-      });
-    }
+    if (hashObject(header.type, data, format) !== header.oid) throw corrupt(header.oid);
     return { kind: "found", value: { ...header, data: new Uint8Array(data) } };
   };
+}
+
+function corrupt(oid: GitOid): EkaError {
+  return new EkaError("EKA_OBJECT_INVALID", `object ${oid} does not hash to its id`, {
+    hint: "the repository may be corrupt: run `git fsck`",
+  });
+}
+
+/**
+ * Like `contentsParser`, but hands the bytes to `sink` as they arrive instead of collecting
+ * them: the parser consumes what it can each time it is called and keeps its place. What the sink
+ * throws is kept and answered as `failed` once the object has been read past, so the stream stays
+ * in step and the process is kept.
+ */
+function streamParser(
+  name: string,
+  format: ObjectFormat,
+  sink: ObjectSink,
+): Parser<Answer<ObjectInfo>> {
+  let header: ObjectInfo | null = null;
+  let hash: Hash | null = null;
+  let left = 0;
+  let failure: { error: unknown } | null = null;
+  const give = (view: Buffer): void => {
+    hash!.update(view);
+    if (failure !== null) return;
+    try {
+      sink.chunk(view);
+    } catch (error) {
+      failure = { error };
+    }
+  };
+  return (bytes) => {
+    if (header === null) {
+      const line = takeLine(bytes);
+      if (line === null) return MORE;
+      const info = parseHeader(line, name);
+      if (info === null) return { kind: "missing" };
+      header = info;
+      hash = startObjectHash(info.type, info.size, format);
+      left = info.size;
+      try {
+        sink.begin(info.type, info.size);
+      } catch (error) {
+        failure = { error };
+      }
+    }
+    left -= bytes.drainTo(left, give);
+    if (left > 0 || bytes.length === 0) return MORE;
+    if (bytes.take(1)[0] !== 0x0a)
+      throw protocolError(`object ${header.oid} is not followed by LF`);
+    if (hash!.digest("hex") !== header.oid) throw corrupt(header.oid);
+    return failure === null ? { kind: "found", value: header } : { kind: "failed", ...failure };
+  };
+}
+
+/** The value of an answer, null when missing; what a sink threw is thrown again. */
+function found<T>(answer: Answer<T>): T | null {
+  if (answer.kind === "failed") throw answer.error;
+  return answer.kind === "found" ? answer.value : null;
 }
 
 function checkName(name: string): void {
@@ -120,7 +183,7 @@ export class ObjectReader {
       this.#check === null
         ? await this.#main.request(`info ${name}\n`, infoParser(name))
         : await this.#check.request(`${name}\n`, infoParser(name));
-    return answer.kind === "found" ? answer.value : null;
+    return found(answer);
   }
 
   /** The object `name` names, or null when there is none. */
@@ -128,7 +191,18 @@ export class ObjectReader {
     checkName(name);
     const input = this.#check === null ? `contents ${name}\n` : `${name}\n`;
     const answer = await this.#main.request(input, contentsParser(name, this.#format));
-    return answer.kind === "found" ? answer.value : null;
+    return found(answer);
+  }
+
+  /**
+   * Streams the object `name` names into `sink` (see `ObjectSink`); null when there is none.
+   * Rejects with what the sink threw, or `EKA_OBJECT_INVALID` when the bytes do not hash to the id.
+   */
+  async stream(name: string, sink: ObjectSink): Promise<ObjectInfo | null> {
+    checkName(name);
+    const input = this.#check === null ? `contents ${name}\n` : `${name}\n`;
+    const answer = await this.#main.request(input, streamParser(name, this.#format, sink));
+    return found(answer);
   }
 
   async close(): Promise<void> {

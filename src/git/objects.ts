@@ -7,7 +7,7 @@
  * here first keeps every object eka writes fsck-clean on every supported git, and gives errors
  * that name the problem instead of a corrupt repository later.
  */
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { EkaError } from "../core/errors.ts";
 import type { GitOid } from "../core/types.ts";
 import type { ObjectFormat, ObjectType, TreeEntry } from "./backend.ts";
@@ -39,10 +39,15 @@ export function checkOid(oid: string, format: ObjectFormat, where?: string): Git
 
 /** The object id git gives `data` as an object of `type`. */
 export function hashObject(type: ObjectType, data: Uint8Array, format: ObjectFormat): GitOid {
-  const hash = createHash(format === "sha1" ? "sha1" : "sha256");
-  hash.update(`${type} ${data.byteLength}\0`);
-  hash.update(data);
-  return hash.digest("hex") as GitOid;
+  return startObjectHash(type, data.byteLength, format).update(data).digest("hex") as GitOid;
+}
+
+/**
+ * An object id computed as the bytes come: git's header for an object of `type` and `size` is
+ * already in; feed the `size` bytes with `update`, and `digest("hex")` is the object id.
+ */
+export function startObjectHash(type: ObjectType, size: number, format: ObjectFormat): Hash {
+  return createHash(format === "sha1" ? "sha1" : "sha256").update(`${type} ${size}\0`);
 }
 
 /** The object type a tree entry mode names. */

@@ -363,3 +363,23 @@ test("older git: cat-file --batch and --batch-check speak the same protocol", as
   assert.equal(absentInfo, null);
   assert.equal(runner.spawnCount, 2, "one --batch and one --batch-check");
 });
+
+test("older git: objects stream through cat-file --batch too", async (t) => {
+  const dir = await tempRepo(t);
+  const { GitRunner } = await import("../../src/git/git-runner.ts");
+  const { ObjectReader } = await import("../../src/git/object-reader.ts");
+  const data = Buffer.alloc(300_000, "streamed ");
+  writeFileSync(join(dir, "big.txt"), data);
+  const oid = git(dir, "hash-object", "-w", "big.txt").trim();
+  const reader = new ObjectReader(new GitRunner({ cwd: dir, env: gitTestEnv }), "sha1", false);
+  t.after(() => reader.close());
+  const pieces: Buffer[] = [];
+  const sink = { begin: () => {}, chunk: (bytes: Uint8Array) => pieces.push(Buffer.from(bytes)) };
+  const [info, absent] = await Promise.all([
+    reader.stream(oid, sink),
+    reader.stream("0".repeat(40), sink),
+  ]);
+  assert.deepEqual(info, { oid, type: "blob", size: data.length });
+  assert.equal(absent, null);
+  assert.ok(Buffer.concat(pieces).equals(data));
+});
