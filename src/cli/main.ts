@@ -4,7 +4,7 @@
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadSettings } from "../config/index.ts";
+import { loadSettingsOrFallback } from "../config/index.ts";
 import { EkaError, exitCodeFor } from "../core/errors.ts";
 import type { Command, OptionSpec, ParsedArgs } from "./command.ts";
 import { initCommand } from "./commands/init.ts";
@@ -78,7 +78,7 @@ function splitGlobal(argv: readonly string[]) {
 }
 
 export async function main(argv: readonly string[], io: MainIo): Promise<number> {
-  const settings = loadSettings(io.env);
+  const { settings, error: configError } = loadSettingsOrFallback(io.env);
   const wantsJson = argv.includes("--json");
   const options: OutputOptions = {
     json: wantsJson,
@@ -108,6 +108,7 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number>
       io.sink.out(target === undefined ? mainHelp(COMMANDS, VERSION) : commandHelp(target));
       return 0;
     }
+    if (configError !== null) throw configError;
     const command = COMMANDS.find((c) => c.name === name);
     if (command === undefined) {
       throw usageError(

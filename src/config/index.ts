@@ -1,2 +1,16 @@
-export type { Setting, SettingFlags, SettingSource, Settings } from "./settings.ts";
-export { loadSettings } from "./settings.ts";
+export type {
+  ReadConfigFile,
+  Setting,
+  SettingFlags,
+  SettingRow,
+  SettingSource,
+  Settings,
+} from "./settings.ts";
+export {
+  aliasTable,
+  loadSettings,
+  loadSettingsOrFallback,
+  readConfigFile,
+  settingRows,
+} from "./settings.ts";
+export { type Located, parseUserFile, type UserFile } from "./user-file.ts";

@@ -43,6 +43,7 @@ export const ERROR_CODES = [
   "EKA_SET_CONFLICT",
   "EKA_DEP_NOT_FOUND",
   "EKA_SUBMODULE_IN_ATOM",
+  "EKA_SET_UNKNOWN",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -134,6 +135,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case "EKA_CONFIG_INVALID":
     case "EKA_SET_CONFLICT":
     case "EKA_DEP_NOT_FOUND":
+    case "EKA_SET_UNKNOWN":
       return 3;
     case "EKA_NOT_A_REPO":
     case "EKA_NOT_INITIALIZED":

@@ -3,16 +3,40 @@
  * errors. No file system, no processes, no network. Other folders import only this file.
  */
 
+export {
+  ALIAS_NAME_HINT,
+  ALIAS_TARGET_HINT,
+  aliasNameProblem,
+  aliasTargetProblem,
+  BUILTIN_ALIASES,
+  expandAlias,
+  isAliasWord,
+  RESERVED_ALIAS_NAMES,
+  withBuiltinAliases,
+} from "./alias.ts";
 export { ATOM_ID_CONTEXT, atomId, atomIdDigest, deriveAtomKey, parseAtomId } from "./atom-id.ts";
 export { ATOM_MANIFEST_FILE, type AtomManifest, parseAtomManifest } from "./atom-manifest.ts";
+export { addSet, removeDependency, setDependency } from "./atom-manifest-edit.ts";
 export type {
   AtomDepRequest,
   MirrorSet,
   NixDepRequest,
   NixSettings,
 } from "./atom-manifest-types.ts";
+export {
+  ATOM_URI_HINT,
+  type AtomSpec,
+  type AtomUri,
+  type AtomUriRequirement,
+  formatAtomSpec,
+  formatAtomUri,
+  NEWEST_RELEASE,
+  parseAtomSpec,
+  parseAtomUri,
+} from "./atom-uri.ts";
 export { b3DigestFromBytes, isDigestText, parseB3Digest } from "./b3-digest.ts";
 export { decodeBase32Hex, encodeBase32Hex } from "./base32hex.ts";
+export { compareCodePoints } from "./code-point-order.ts";
 export { type CommitFields, formatCommit, parseCommit } from "./commit.ts";
 export {
   EKALA_MANIFEST_FILE,
@@ -39,6 +63,31 @@ export {
   readInitCommit,
 } from "./init-commit.ts";
 export { isLabel, LABEL_HINT, parseLabel } from "./label.ts";
+export {
+  formatLegacyUrl,
+  LEGACY_URL_HINT,
+  type LegacyUrl,
+  parseLegacyUrl,
+  refNameProblem,
+} from "./legacy-url.ts";
+export { canonicalLock, formatLock, parseLock } from "./lock.ts";
+export {
+  LOCK_FILE,
+  LOCK_HEADER,
+  LOCK_VERSION,
+  LOCKED_DEP_TYPES,
+  type Lock,
+  type LockedAtom,
+  type LockedDep,
+  type LockedDepOf,
+  type LockedDepType,
+  type LockedNixBuild,
+  type LockedNixDep,
+  type LockedNixGit,
+  type LockedNixTar,
+  type LockedNixUrl,
+  type LockedSet,
+} from "./lock-types.ts";
 export { addPackagePath } from "./manifest-edit.ts";
 export {
   type NewAtomManifest,
@@ -61,8 +110,22 @@ export {
   type Report,
   silentReport,
 } from "./report.ts";
+export {
+  ANY_VERSION,
+  type Comparator,
+  formatRequirement,
+  highestMatch,
+  isRequirement,
+  matches,
+  parseRequirement,
+  REQUIREMENT_HINT,
+  type Requirement,
+  type RequirementOp,
+} from "./requirement.ts";
 export { parseSetId, setIdBytes } from "./set-id.ts";
 export { describeChar, describeChars, showText } from "./show-text.ts";
+export { isSriHash, parseSriHash, SRI_HINT, type SriHash, sriHashFromBytes } from "./sri-hash.ts";
+export { closestWord } from "./suggest.ts";
 export { isTag, parseTag, TAG_HINT } from "./tag.ts";
 export {
   type PlainTable,
@@ -96,4 +159,10 @@ export {
   type Version,
   zeroOid,
 } from "./types.ts";
+export {
+  MIRROR_FORMS_HINT,
+  type MirrorScheme,
+  resolveMirrorUrl,
+  type UriMirror,
+} from "./uri-mirror.ts";
 export { compareVersions, isVersion, parseVersion, VERSION_HINT } from "./version.ts";
