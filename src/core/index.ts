@@ -14,6 +14,13 @@ export {
   RESERVED_ALIAS_NAMES,
   withBuiltinAliases,
 } from "./alias.ts";
+export {
+  ATOM_IDENT,
+  ATOM_MARKER,
+  type AtomCommitFields,
+  formatAtomCommit,
+  readAtomCommit,
+} from "./atom-commit.ts";
 export { ATOM_ID_CONTEXT, atomId, atomIdDigest, deriveAtomKey, parseAtomId } from "./atom-id.ts";
 export { ATOM_MANIFEST_FILE, type AtomManifest, parseAtomManifest } from "./atom-manifest.ts";
 export { addSet, removeDependency, setDependency } from "./atom-manifest-edit.ts";
