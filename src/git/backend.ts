@@ -115,6 +115,12 @@ export interface GitBackend {
   /** Sets `path`'s index entry (for commits eka makes on the current branch). */
   stageEntry(path: string, mode: string, oid: GitOid): Promise<void>;
   isAncestor(ancestor: GitOid, descendant: GitOid): Promise<boolean>;
+  /**
+   * Paths (relative to the root, `/`-separated) where the working tree differs from `commit`:
+   * tracked files changed, added or removed, and untracked files that are not ignored. Empty for
+   * a bare repository. Never writes (no opportunistic index refresh).
+   */
+  worktreeChanges(commit: GitOid): Promise<string[]>;
   /** `Name <email> <unix-time> <tz>` as git would write it now. */
   ident(kind: "author" | "committer"): Promise<string>;
 

@@ -304,6 +304,32 @@ export class GitBinaryBackend implements GitBackend {
     throw gitFailed(["merge-base", "--is-ancestor", a, d], result);
   }
 
+  async worktreeChanges(commit: GitOid): Promise<string[]> {
+    if (this.workTree === null) return [];
+    const oid = this.#check(commit);
+    // Two processes whatever the number of paths; `--no-optional-locks` keeps `git diff` from
+    // writing a refreshed index, `--no-relative` from honouring `diff.relative`.
+    const [changed, untracked] = await Promise.all([
+      this.#output([
+        "--no-optional-locks",
+        "diff",
+        "--name-only",
+        "-z",
+        "--no-renames",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--no-relative",
+        "--ignore-submodules=none",
+        oid,
+        "--",
+      ]),
+      this.#output(["ls-files", "-z", "--others", "--exclude-standard", "--full-name"]),
+    ]);
+    const paths = new Set([...changed.split("\0"), ...untracked.split("\0")]);
+    paths.delete("");
+    return [...paths].sort();
+  }
+
   async ident(kind: "author" | "committer"): Promise<string> {
     const name = kind === "author" ? "GIT_AUTHOR_IDENT" : "GIT_COMMITTER_IDENT";
     const result = await this.#run(["var", name]);

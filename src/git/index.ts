@@ -19,6 +19,13 @@ export {
 } from "./git-binary-backend.ts";
 export { MemoryBackend, type MemoryBackendOptions, MemoryNetwork } from "./memory-backend.ts";
 export {
+  type MirrorLister,
+  type MirrorListerOptions,
+  type MirrorRef,
+  openMirrorLister,
+  parseLsRemote,
+} from "./mirror-refs.ts";
+export {
   checkObject,
   checkOid,
   commitLinks,

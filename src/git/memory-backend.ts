@@ -230,6 +230,12 @@ export class MemoryBackend implements GitBackend {
     return false;
   }
 
+  async worktreeChanges(commit: GitOid): Promise<string[]> {
+    this.#open();
+    this.#get(this.#check(commit));
+    return []; // no working tree
+  }
+
   async ident(_kind: "author" | "committer"): Promise<string> {
     this.#open();
     return this.#ident ?? `Eka Test <test@eka.invalid> ${Math.floor(Date.now() / 1000)} +0000`;
