@@ -8,7 +8,9 @@ import { loadSettingsOrFallback } from "../config/index.ts";
 import { EkaError, exitCodeFor } from "../core/errors.ts";
 import type { Command, OptionSpec, ParsedArgs } from "./command.ts";
 import { initCommand } from "./commands/init.ts";
+import { listCommand } from "./commands/list.ts";
 import { newCommand } from "./commands/new.ts";
+import { publishCommand } from "./commands/publish.ts";
 import { statusCommand } from "./commands/status.ts";
 import { commandHelp, GLOBAL_OPTIONS, mainHelp } from "./help.ts";
 import {
@@ -25,6 +27,8 @@ export const COMMANDS: readonly Command<never>[] = [
   initCommand,
   newCommand,
   statusCommand,
+  publishCommand,
+  listCommand,
 ] as unknown as readonly Command<never>[];
 
 export interface MainIo {

@@ -44,6 +44,10 @@ export const ERROR_CODES = [
   "EKA_DEP_NOT_FOUND",
   "EKA_SUBMODULE_IN_ATOM",
   "EKA_SET_UNKNOWN",
+  "EKA_REVISION_UNKNOWN",
+  "EKA_NOT_DESCENDANT",
+  "EKA_VERSION_IMMUTABLE",
+  "EKA_PUBLISH_CONFLICT",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -136,6 +140,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case "EKA_SET_CONFLICT":
     case "EKA_DEP_NOT_FOUND":
     case "EKA_SET_UNKNOWN":
+    case "EKA_REVISION_UNKNOWN":
       return 3;
     case "EKA_NOT_A_REPO":
     case "EKA_NOT_INITIALIZED":
@@ -143,6 +148,9 @@ export function exitCodeFor(code: ErrorCode): number {
     case "EKA_IDENTITY_MISMATCH":
     case "EKA_DETACHED_HEAD":
     case "EKA_REF_CONFLICT":
+    case "EKA_NOT_DESCENDANT":
+    case "EKA_VERSION_IMMUTABLE":
+    case "EKA_PUBLISH_CONFLICT":
       return 4;
     case "EKA_REMOTE_INVALID":
     case "EKA_TRANSPORT_REFUSED":

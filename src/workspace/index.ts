@@ -1,4 +1,12 @@
 export {
+  type AssembledAtom,
+  type AssembledSet,
+  type AtomFile,
+  assembleSet,
+  diagnosticsOf,
+  throwSetProblems,
+} from "./assemble-set.ts";
+export {
   type InitOptions,
   type InitOutcome,
   type InitResult,

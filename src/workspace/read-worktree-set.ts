@@ -6,12 +6,11 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   type AtomManifest,
-  type Diagnostic,
   EkaError,
   type EkalaManifest,
-  parseAtomManifest,
   parseEkalaManifest,
 } from "../core/index.ts";
+import { type AtomFile, assembleSet, throwSetProblems } from "./assemble-set.ts";
 
 export const EKALA_MANIFEST = "ekala.toml";
 export const ATOM_MANIFEST = "atom.toml";
@@ -42,22 +41,6 @@ export async function readTextIfExists(path: string): Promise<string | null> {
   }
 }
 
-function diagnosticsOf(error: unknown): readonly Diagnostic[] {
-  if (error instanceof EkaError) {
-    if (error.diagnostics.length > 0) return error.diagnostics;
-    return [
-      {
-        file: error.where ?? "?",
-        line: 1,
-        column: 1,
-        message: error.message,
-        ...(error.hint === undefined ? {} : { hint: error.hint }),
-      },
-    ];
-  }
-  throw error;
-}
-
 export async function readWorktreeSet(root: string): Promise<WorktreeSet> {
   const manifestText = await readTextIfExists(join(root, EKALA_MANIFEST));
   if (manifestText === null) {
@@ -67,53 +50,13 @@ export async function readWorktreeSet(root: string): Promise<WorktreeSet> {
     });
   }
   const manifest = parseEkalaManifest(manifestText, EKALA_MANIFEST);
-  const problems: Diagnostic[] = [];
-  const atoms: WorktreeAtom[] = [];
-  const byLabel = new Map<string, string>();
-  for (const entry of manifest.packages) {
-    const file = `${entry.path}/${ATOM_MANIFEST}`;
-    const text = await readTextIfExists(join(root, entry.path, ATOM_MANIFEST));
-    if (text === null) {
-      problems.push({
-        file: EKALA_MANIFEST,
-        line: entry.line,
-        column: entry.column,
-        message: `\`${entry.path}\` has no ${ATOM_MANIFEST}`,
-        hint: `create it with \`eka new ${entry.path}\`, or remove the path from ${EKALA_MANIFEST}`,
-      });
-      continue;
-    }
-    let atom: AtomManifest;
-    try {
-      atom = parseAtomManifest(text, file);
-    } catch (error) {
-      problems.push(...diagnosticsOf(error));
-      continue;
-    }
-    const other = byLabel.get(atom.label);
-    if (other !== undefined) {
-      problems.push({
-        file,
-        line: atom.labelLine,
-        column: atom.labelColumn,
-        message: `label \`${atom.label}\` is also used by \`${other}\``,
-        hint: "labels must be unique within a set; rename one of the atoms",
-      });
-      continue;
-    }
-    byLabel.set(atom.label, entry.path);
-    atoms.push({ path: entry.path, manifest: atom });
-  }
-  if (problems.length > 0) {
-    throw new EkaError(
-      "EKA_MANIFEST_INVALID",
-      `the set has ${problems.length} problem${problems.length === 1 ? "" : "s"}`,
-      {
-        where: root,
-        diagnostics: problems,
-        hint: "fix every problem listed above, then run the command again",
-      },
-    );
-  }
+  const { atoms, problems } = await assembleSet(
+    manifest,
+    async (entry): Promise<AtomFile<null>> => {
+      const text = await readTextIfExists(join(root, entry.path, ATOM_MANIFEST));
+      return text === null ? { kind: "missing" } : { kind: "file", text, extra: null };
+    },
+  );
+  throwSetProblems(problems, "the set", root);
   return { root, manifestText, manifest, atoms };
 }
