@@ -99,7 +99,8 @@ export async function applyPublish(
     try {
       await repo.push(plan.remote, updates);
     } catch (error) {
-      throw await explainPushFailure(repo, plan, todo, error);
+      const failure = await explainPushFailure(repo, plan, todo, updates, error);
+      if (failure !== null) throw failure;
     }
   }
 
@@ -126,14 +127,19 @@ export async function applyPublish(
 }
 
 /**
- * Why a push failed. The remote is listed again: atoms that it now holds with other refs were
- * published concurrently by someone else (the leases did their job). Otherwise the push was
- * refused for another reason (a hook, permissions, the network); either way nothing was written.
+ * Why a push failed; null when it did not after all. The remote is listed again:
+ * - it holds every pushed ref with our value: the push went through (the connection failed
+ *   after the remote committed it), which is success;
+ * - it holds some of them: someone else published those versions concurrently (the leases did
+ *   their job, and the atomic push took none of ours);
+ * - it holds none: the push was refused for another reason (a hook, permissions, the network),
+ *   and being atomic it wrote nothing.
  */
 async function explainPushFailure(
   repo: GitBackend,
   plan: PublishPlan,
   todo: readonly PlannedAtom[],
+  updates: readonly PushUpdate[],
   error: unknown,
 ): Promise<unknown> {
   if (!(error instanceof EkaError) || plan.remote === null) return error;
@@ -142,6 +148,7 @@ async function explainPushFailure(
     (refs) => new Map<string, string>(refs.map((r) => [r.ref, r.oid])),
     () => null, // unreachable now: report the push's own error
   );
+  if (now !== null && updates.every((u) => now.get(u.ref) === u.oid)) return null;
   // Every pushed ref was absent when planned: one that exists now was written by someone else.
   const lost = now === null ? [] : todo.filter((a) => a.push.some((r) => now.has(r.ref)));
   if (lost.length > 0) {
@@ -165,9 +172,13 @@ async function explainPushFailure(
       },
     );
   }
+  const what =
+    now === null
+      ? "and the remote cannot be listed to check it (an atomic push takes all refs or none: run `eka publish` again to see which)"
+      : "so nothing was published";
   return new EkaError(
     error.code,
-    `the push to ${remote.display} failed, so nothing was published: ${error.message}`,
+    `the push to ${remote.display} failed, ${what}: ${error.message}`,
     {
       where: remote.display,
       ...(error.hint === undefined ? {} : { hint: error.hint }),
