@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end demo on local repositories (nothing leaves this machine): give a repository an
-# identity, push it to a local bare "remote", add two atoms, and show them.
+# identity, push it to a local bare "remote", add two atoms, publish them there and list them.
 # Usage: npm run demo            (keeps the demo directory and prints where it is)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -57,5 +57,31 @@ step "bad input is refused with nothing written"
 run eka new pkgs/other --label "9lives" || true
 run eka new ../outside || true
 run git status --short   # prints nothing: no file was touched
+
+step "eka publish --dry-run: the plan (atom commits, content digests, refs), nothing written"
+run eka publish --dry-run
+
+step "eka publish: every new ref of every atom in one atomic push to origin, and the same refs here"
+run eka publish
+run git -C ../remote.git for-each-ref refs/ekala
+run git -C ../remote.git cat-file commit refs/ekala/atoms/button/0.1.0
+
+step "publishing again changes nothing"
+run eka publish
+
+step "eka list: the set's atoms and versions, from one ref listing of the remote"
+run eka list origin
+
+step "changed content under a published version is refused, with nothing written"
+printf 'A button.\n' > pkgs/button/README.md
+run git add pkgs/button/README.md
+run git commit -q -m "Document the button"
+run eka publish || true
+
+step "bump the version and publish again: only the button is new"
+run sed -i 's/^version = "0.1.0"/version = "0.2.0"/' pkgs/button/atom.toml
+run git commit -q -am "button 0.2.0"
+run eka publish
+run eka list "file://$demo/remote.git"
 
 printf '\n%sdemo repositories are in %s%s\n' "$bold" "$demo" "$plain"
