@@ -7,11 +7,18 @@ import { parseArgs } from "node:util";
 import { loadSettingsOrFallback } from "../config/index.ts";
 import { EkaError, exitCodeFor } from "../core/errors.ts";
 import type { Command, OptionSpec, ParsedArgs } from "./command.ts";
+import { addCommand } from "./commands/add.ts";
+import { configCommand } from "./commands/config.ts";
 import { initCommand } from "./commands/init.ts";
 import { listCommand } from "./commands/list.ts";
 import { newCommand } from "./commands/new.ts";
+import { outdatedCommand } from "./commands/outdated.ts";
 import { publishCommand } from "./commands/publish.ts";
+import { removeCommand } from "./commands/remove.ts";
+import { resolveCommand } from "./commands/resolve.ts";
 import { statusCommand } from "./commands/status.ts";
+import { treeCommand } from "./commands/tree.ts";
+import { updateCommand } from "./commands/update.ts";
 import { commandHelp, GLOBAL_OPTIONS, mainHelp } from "./help.ts";
 import {
   asEkaError,
@@ -29,6 +36,13 @@ export const COMMANDS: readonly Command<never>[] = [
   statusCommand,
   publishCommand,
   listCommand,
+  addCommand,
+  resolveCommand,
+  updateCommand,
+  removeCommand,
+  treeCommand,
+  outdatedCommand,
+  configCommand,
 ] as unknown as readonly Command<never>[];
 
 export interface MainIo {

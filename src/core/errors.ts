@@ -48,6 +48,12 @@ export const ERROR_CODES = [
   "EKA_NOT_DESCENDANT",
   "EKA_VERSION_IMMUTABLE",
   "EKA_PUBLISH_CONFLICT",
+  "EKA_LOCK_OUT_OF_DATE",
+  "EKA_SET_ID_CHANGED",
+  "EKA_MIRRORS_DISAGREE",
+  "EKA_NO_MATCHING_VERSION",
+  "EKA_OFFLINE",
+  "EKA_NOT_SUPPORTED",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -151,7 +157,14 @@ export function exitCodeFor(code: ErrorCode): number {
     case "EKA_NOT_DESCENDANT":
     case "EKA_VERSION_IMMUTABLE":
     case "EKA_PUBLISH_CONFLICT":
+    case "EKA_LOCK_OUT_OF_DATE":
+    case "EKA_SET_ID_CHANGED":
+    case "EKA_MIRRORS_DISAGREE":
+    case "EKA_NO_MATCHING_VERSION":
+    case "EKA_OFFLINE":
       return 4;
+    case "EKA_NOT_SUPPORTED":
+      return 1;
     case "EKA_REMOTE_INVALID":
     case "EKA_TRANSPORT_REFUSED":
     case "EKA_REMOTE_UNREACHABLE":

@@ -1,0 +1,50 @@
+import { type ResolveOutcome, resolveProject } from "../../resolve/index.ts";
+import { defineCommand, flag } from "../command.ts";
+import { renderChanges } from "./render-changes.ts";
+
+export const resolveCommand = defineCommand({
+  name: "resolve",
+  summary: "bring atom.lock in line with atom.toml, lazily",
+  usage: "eka resolve [--locked] [--offline] [--json]",
+  description: [
+    "Locks every dependency of the atom in the current directory (or the nearest one above).",
+    "Resolution is lazy: a locked entry that still satisfies its requirement is kept as it is,",
+    "an entry nothing asks for any more is pruned, and only the rest is resolved: each set's",
+    "mirrors listed at once, one listing per mirror, filtered on the server to the labels",
+    "needed. A mirror serving another set is left out with a warning, an unreachable or stale",
+    "one is a warning while another answers; mirrors disagreeing on a version, or a set whose",
+    "id differs from the lock's, are errors. When the lock is up to date nothing is read from",
+    "the network and no file is touched.",
+    "",
+    "atom.toml and atom.lock change together or not at all; a command interrupted between the",
+    "two is completed by the next eka command.",
+  ].join("\n"),
+  options: {
+    locked: {
+      type: "boolean",
+      description: "fail (EKA_LOCK_OUT_OF_DATE) instead of changing atom.lock; for CI",
+    },
+    offline: { type: "boolean", description: "resolve from atom.lock alone; no network" },
+  },
+  positionals: [0, 0],
+  examples: ["eka resolve", "eka resolve --locked", "eka -C pkgs/app resolve --offline --json"],
+  async run(ctx, args): Promise<ResolveOutcome> {
+    return resolveProject({
+      cwd: ctx.cwd,
+      report: ctx.report,
+      locked: flag(args, "locked"),
+      offline: flag(args, "offline"),
+    });
+  },
+  render: renderOutcome,
+});
+
+export function renderOutcome(result: ResolveOutcome): string[] {
+  if (!result.written) {
+    return [`atom.lock is up to date (${result.deps} dependenc${result.deps === 1 ? "y" : "ies"})`];
+  }
+  return [
+    ...renderChanges(result.changes),
+    `wrote atom.lock (${result.deps} dependenc${result.deps === 1 ? "y" : "ies"})`,
+  ];
+}

@@ -1,0 +1,21 @@
+import { resolveProject } from "../../resolve/index.ts";
+import { defineCommand } from "../command.ts";
+import { renderOutcome } from "./resolve.ts";
+
+export const updateCommand = defineCommand({
+  name: "update",
+  summary: "resolve the named dependencies again (all when none), nothing else moves",
+  usage: "eka update [label…] [--json]",
+  description: [
+    "Re-resolves the named dependencies (atom labels or direct dependency names; every",
+    "dependency when none is named) to the highest version their requirement allows, and",
+    "writes atom.lock. Every other locked entry stays exactly as it is.",
+  ].join("\n"),
+  options: {},
+  positionals: [0, Number.POSITIVE_INFINITY],
+  examples: ["eka update", "eka update auth-service", "eka update auth-service nixpkgs --json"],
+  async run(ctx, args) {
+    return resolveProject({ cwd: ctx.cwd, report: ctx.report, update: args.positionals });
+  },
+  render: renderOutcome,
+});

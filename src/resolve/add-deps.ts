@@ -1,0 +1,174 @@
+/**
+ * `eka add <uri>… [--set NAME]`: resolve first, then write the manifest (the set declared with
+ * its expanded mirror when new, each dependency added or changed) and the lock, together.
+ * Nothing is written when anything fails. Without `@requirement`, the newest release is locked
+ * and `^<version>` written, as `cargo add` does.
+ */
+import {
+  ATOM_MANIFEST_FILE,
+  addSet,
+  EkaError,
+  formatRequirement,
+  type Label,
+  LOCAL_MIRROR,
+  LOCK_FILE,
+  NEWEST_RELEASE,
+  parseAtomSpec,
+  parseAtomUri,
+  parseTag,
+  type Report,
+  resolveMirrorUrl,
+  setDependency,
+  type Tag,
+} from "../core/index.ts";
+import type { MirrorLister } from "../git/index.ts";
+import { type PairFile, writePair } from "./pair-transaction.ts";
+import { openProject, readProjectTexts } from "./project.ts";
+import { type DepChange, syncLock } from "./sync-lock.ts";
+
+export interface AddOptions {
+  readonly cwd: string;
+  readonly uris: readonly string[];
+  /** The set to add to (or to declare, for a URI with a mirror). */
+  readonly set?: string;
+  /** The whole alias table (built-ins and the user's). */
+  readonly aliases: ReadonlyMap<string, string>;
+  readonly report: Report;
+  readonly lister?: () => Promise<MirrorLister>;
+}
+
+export interface AddedDep {
+  readonly set: string;
+  readonly label: string;
+  /** As written to atom.toml. */
+  readonly requirement: string;
+  /** The locked version. */
+  readonly version: string;
+}
+
+export interface AddOutcome {
+  readonly dir: string;
+  readonly added: readonly AddedDep[];
+  /** Sets declared by this command, with their expanded mirrors. */
+  readonly sets: readonly { readonly name: string; readonly mirrors: readonly string[] }[];
+  readonly changes: readonly DepChange[];
+  readonly written: boolean;
+}
+
+interface Wanted {
+  readonly set: Tag;
+  readonly label: Label;
+  /** null: the newest release. */
+  readonly requirement: string | null;
+}
+
+/** A set name from a mirror URL: its last path component without `.git`. */
+function nameFromUrl(url: string): string {
+  if (url === LOCAL_MIRROR) return "local";
+  const tail = url.replace(/\/+$/, "").split(/[/:]/).pop() ?? "";
+  const base = tail.replace(/\.git$/, "");
+  try {
+    return parseTag(base, "set name");
+  } catch {
+    return "deps";
+  }
+}
+
+export async function addDeps(options: AddOptions): Promise<AddOutcome> {
+  const project = await openProject(options.cwd);
+  let text = project.manifestText;
+  const declared = () => readProjectTexts(project.dir, text, null).manifest.sets;
+  const newSets: { name: string; mirrors: string[] }[] = [];
+  const wanted: Wanted[] = [];
+  for (const arg of options.uris) {
+    if (!arg.includes("::") && options.set !== undefined) {
+      const spec = parseAtomSpec(arg);
+      const set = parseTag(options.set, "set name");
+      const known = declared().map((s) => s.name);
+      if (!known.includes(set)) {
+        throw new EkaError(
+          "EKA_SET_UNKNOWN",
+          `set ${set} is not declared in ${ATOM_MANIFEST_FILE}`,
+          {
+            where: `${project.dir}/${ATOM_MANIFEST_FILE}`,
+            hint:
+              known.length === 0
+                ? `${ATOM_MANIFEST_FILE} declares no sets: name a mirror, e.g. eka add gh:owner/repo::${spec.label} --set ${set}`
+                : `the sets are ${known.join(", ")}; or name a mirror: eka add <mirror>::${spec.label} --set ${set}`,
+            data: { set, known },
+          },
+        );
+      }
+      const requirement =
+        spec.requirement === NEWEST_RELEASE ? null : formatRequirement(spec.requirement);
+      wanted.push({ set, label: spec.label, requirement });
+      continue;
+    }
+    const uri = parseAtomUri(arg, options.aliases);
+    const url = resolveMirrorUrl(uri.mirror, options.cwd);
+    const sets = declared();
+    const serving = sets.find((s) => s.mirrors.includes(url));
+    let set: Tag;
+    if (options.set !== undefined) set = parseTag(options.set, "set name");
+    else if (serving !== undefined) set = serving.name;
+    else set = parseTag(nameFromUrl(url), "set name");
+    const existing = sets.find((s) => s.name === set);
+    if (existing === undefined || !existing.mirrors.includes(url)) {
+      if (existing !== undefined && options.set === undefined) {
+        throw new EkaError(
+          "EKA_SET_CONFLICT",
+          `set ${set} is already declared with other mirrors (${existing.mirrors.join(", ")}), and ${url} is not one of them`,
+          {
+            where: `${project.dir}/${ATOM_MANIFEST_FILE}`,
+            hint: `name a new set for ${url} with --set NAME`,
+            data: { set, mirrors: existing.mirrors, url },
+          },
+        );
+      }
+      text = addSet(text, set, [url]);
+      newSets.push({ name: set, mirrors: [url] });
+    }
+    const requirement =
+      uri.requirement === NEWEST_RELEASE ? null : formatRequirement(uri.requirement);
+    wanted.push({ set, label: uri.label, requirement });
+  }
+  for (const w of wanted) text = setDependency(text, w.set, w.label, w.requirement ?? "*");
+
+  const staged = readProjectTexts(project.dir, text, project.lockText);
+  const keys = new Set(wanted.map((w) => `${w.set}/${w.label}`));
+  const result = await syncLock(staged.manifest, staged.requests, project.lock, project.lockText, {
+    dir: project.dir,
+    report: options.report,
+    force: (r) => r.type === "atom" && keys.has(`${r.set}/${r.label}`),
+    ...(options.lister === undefined ? {} : { lister: options.lister }),
+  });
+  const ids = new Map(result.lock.sets.map((s) => [s.name, s.id]));
+  const added: AddedDep[] = [];
+  for (const w of wanted) {
+    const locked = result.lock.deps.find(
+      (d) => d.type === "atom" && d.label === w.label && d.set === ids.get(w.set),
+    );
+    if (locked?.type !== "atom") throw new EkaError("EKA_INTERNAL", `${w.label} was not locked`);
+    const requirement = w.requirement ?? `^${locked.version}`;
+    if (w.requirement === null) text = setDependency(text, w.set, w.label, requirement);
+    added.push({ set: w.set, label: w.label, requirement, version: locked.version });
+  }
+  // The lock must satisfy the manifest as written: checked before anything is written.
+  const final = readProjectTexts(project.dir, text, result.text);
+  await syncLock(final.manifest, final.requests, final.lock, result.text, {
+    dir: project.dir,
+    report: options.report,
+    locked: true,
+  });
+  const files: PairFile[] = [];
+  if (text !== project.manifestText) files.push({ name: ATOM_MANIFEST_FILE, text });
+  if (result.changed) files.push({ name: LOCK_FILE, text: result.text });
+  await writePair(project.dir, files);
+  return {
+    dir: project.dir,
+    added,
+    sets: newSets,
+    changes: result.changes,
+    written: files.length > 0,
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Lazy lock synchronisation, the pure part (protocol.md §7): which locked entries stay as they
+ * are, which requests need resolving, which entries are pruned. An entry stays when its
+ * request still asks for it (same set with the same mirrors, same kind) and it satisfies the
+ * request, unless the caller forces it (`eka update`, `eka add`). No network, no files.
+ */
+import type { AtomManifest, Lock, LockedAtom, LockedDep, LockedSet, Tag } from "../core/index.ts";
+import { isSatisfied } from "./resolvers/index.ts";
+import type { DepRequest } from "./types.ts";
+
+export interface PendingRequest {
+  readonly request: DepRequest;
+  /**
+   * The locked entry that satisfies the request but could not be kept unchecked (its set's
+   * mirrors changed): kept if the set still serves it with the same commit.
+   */
+  readonly prefer?: LockedAtom;
+}
+
+export interface LockPlan {
+  readonly kept: readonly LockedDep[];
+  readonly pending: readonly PendingRequest[];
+  readonly pruned: readonly LockedDep[];
+  /** By set name: the set as the lock records it (its id is what the mirrors must serve). */
+  readonly lockedSets: ReadonlyMap<Tag, LockedSet>;
+}
+
+/** `set/label` for atoms, the name for direct dependencies. */
+export function requestKey(request: DepRequest): string {
+  return request.type === "atom" ? `${request.set}/${request.label}` : request.name;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+export function planLock(
+  manifest: Pick<AtomManifest, "sets">,
+  requests: readonly DepRequest[],
+  lock: Lock | null,
+  force: (request: DepRequest) => boolean = () => false,
+): LockPlan {
+  const lockedSets = new Map<Tag, LockedSet>();
+  for (const set of lock?.sets ?? []) lockedSets.set(set.name, set);
+  const used = new Set<LockedDep>();
+  const kept: LockedDep[] = [];
+  const pending: PendingRequest[] = [];
+  for (const request of requests) {
+    let locked: LockedDep | undefined;
+    let mirrorsChanged = false;
+    if (request.type === "atom") {
+      const set = lockedSets.get(request.set);
+      const declared = manifest.sets.find((s) => s.name === request.set);
+      mirrorsChanged = set !== undefined && !sameList(set.mirrors, declared?.mirrors ?? []);
+      locked = lock?.deps.find(
+        (d) =>
+          d.type === "atom" && set !== undefined && d.set === set.id && d.label === request.label,
+      );
+    } else {
+      locked = lock?.deps.find((d) => d.type !== "atom" && d.name === request.name);
+    }
+    if (locked !== undefined) used.add(locked);
+    const satisfied = locked !== undefined && isSatisfied(request, locked) && !force(request);
+    if (satisfied && !mirrorsChanged) kept.push(locked!);
+    else if (satisfied && locked?.type === "atom") pending.push({ request, prefer: locked });
+    else pending.push({ request });
+  }
+  const pruned = (lock?.deps ?? []).filter((d) => !used.has(d));
+  return { kept, pending, pruned, lockedSets };
+}

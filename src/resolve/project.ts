@@ -1,0 +1,85 @@
+/**
+ * The atom a command works on: the nearest directory at or above the working directory that
+ * holds `atom.toml`, with its manifest and lock read (after repairing an interrupted update).
+ */
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import {
+  ATOM_MANIFEST_FILE,
+  type AtomManifest,
+  EkaError,
+  LOCK_FILE,
+  type Lock,
+  parseAtomManifest,
+  parseLock,
+} from "../core/index.ts";
+import { recoverPair } from "./pair-transaction.ts";
+import { requestsOf } from "./requests.ts";
+import type { DepRequest } from "./types.ts";
+
+export interface Project {
+  readonly dir: string;
+  readonly manifestText: string;
+  readonly manifest: AtomManifest;
+  readonly requests: readonly DepRequest[];
+  readonly lockText: string | null;
+  readonly lock: Lock | null;
+}
+
+/** The nearest directory at or above `cwd` with an `atom.toml` (stops at a repository root). */
+export function findAtomDir(cwd: string): string {
+  let dir = resolve(cwd);
+  for (;;) {
+    if (existsSync(join(dir, ATOM_MANIFEST_FILE))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir || existsSync(join(dir, ".git")) || existsSync(join(dir, "ekala.toml")))
+      break;
+    dir = parent;
+  }
+  throw new EkaError(
+    "EKA_ATOM_MISSING",
+    `no ${ATOM_MANIFEST_FILE} in ${resolve(cwd)} or above it`,
+    {
+      where: resolve(cwd),
+      hint: "run eka in an atom's directory (or pass -C DIR); `eka new <path>` creates an atom",
+    },
+  );
+}
+
+async function readIfExists(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw new EkaError("EKA_IO", `cannot read ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Parses an atom's files (pure apart from nothing: the texts are given). */
+export function readProjectTexts(
+  dir: string,
+  manifestText: string,
+  lockText: string | null,
+): Project {
+  const manifest = parseAtomManifest(manifestText, ATOM_MANIFEST_FILE);
+  const requests = requestsOf(manifest);
+  const lock = lockText === null ? null : parseLock(lockText, LOCK_FILE);
+  return { dir, manifestText, manifest, requests, lockText, lock };
+}
+
+/** Finds the atom, repairs an interrupted update, reads and validates both files. */
+export async function openProject(cwd: string): Promise<Project> {
+  const dir = findAtomDir(cwd);
+  await recoverPair(dir);
+  const manifestText = await readIfExists(join(dir, ATOM_MANIFEST_FILE));
+  if (manifestText === null) {
+    throw new EkaError("EKA_ATOM_MISSING", `${ATOM_MANIFEST_FILE} disappeared from ${dir}`, {
+      where: dir,
+    });
+  }
+  const lockText = await readIfExists(join(dir, LOCK_FILE));
+  return readProjectTexts(dir, manifestText, lockText);
+}

@@ -1,0 +1,63 @@
+/**
+ * `atom`: `[deps.from.<set>] label = "requirement"` → the highest version the set's mirrors
+ * agree on that satisfies the requirement (protocol.md §6, §7). The set listing (one per
+ * mirror, every label at once) is the context's job; this resolver only chooses.
+ */
+import {
+  atomId,
+  EkaError,
+  formatRequirement,
+  highestMatch,
+  matches,
+  type Version,
+} from "../../../core/index.ts";
+import type { AtomCandidate, Resolver } from "../../types.ts";
+
+export const atomResolver: Resolver<"atom"> = {
+  kind: "atom",
+
+  async resolve(request, ctx) {
+    const view = await ctx.atomSet(request.set);
+    const all = view.versions(request.label);
+    const usable = all.filter((c) => c.content !== null);
+    const byVersion = new Map<Version, AtomCandidate>(usable.map((c) => [c.version, c]));
+    const best = highestMatch(request.requirement, byVersion.keys());
+    const where = view.mirrors.join(", ");
+    if (best === null) {
+      const existing = usable.map((c) => c.version);
+      throw new EkaError(
+        "EKA_NO_MATCHING_VERSION",
+        existing.length === 0
+          ? `set ${request.set} publishes no atom ${request.label} (mirrors: ${where})`
+          : `no version of ${request.label} in set ${request.set} satisfies ${formatRequirement(request.requirement)}; the versions are ${existing.join(", ")}`,
+        {
+          where: `${request.label}@${request.text}`,
+          hint:
+            existing.length === 0
+              ? "check the label and the set; `eka list <mirror>` shows what a mirror serves"
+              : `loosen the requirement in atom.toml, e.g. "^${existing[0]}"`,
+          data: {
+            set: request.set,
+            label: request.label,
+            requirement: request.text,
+            versions: existing,
+          },
+        },
+      );
+    }
+    const chosen = byVersion.get(best)!;
+    return {
+      type: "atom",
+      label: request.label,
+      version: chosen.version,
+      set: view.id,
+      rev: chosen.commit,
+      id: atomId(view.id, request.label),
+      content: chosen.content!,
+    };
+  },
+
+  isSatisfiedBy(request, locked) {
+    return locked.label === request.label && matches(request.requirement, locked.version);
+  },
+};

@@ -1,0 +1,292 @@
+/**
+ * Bringing a lock in line with a manifest (protocol.md §7): lazily (entries that still satisfy
+ * their request stay untouched, entries nothing asks for are pruned), resolving only what must
+ * be, each set listed once per mirror with every label it needs, all sets and direct
+ * dependencies at once. `locked` fails instead of changing the lock, `offline` resolves from the
+ * lock alone; neither opens a connection. Writes nothing: the caller commits the result.
+ */
+import {
+  type AtomManifest,
+  EkaError,
+  formatLock,
+  type Label,
+  LOCAL_MIRROR,
+  LOCK_VERSION,
+  type Lock,
+  type LockedDep,
+  type LockedSet,
+  type Report,
+  type SetId,
+  type Tag,
+} from "../core/index.ts";
+import { type MirrorLister, openMirrorLister } from "../git/index.ts";
+import { localSetView } from "./local-set.ts";
+import { type LockPlan, planLock, requestKey } from "./plan-lock.ts";
+import { resolveDep } from "./resolvers/index.ts";
+import { listSet } from "./set-listing.ts";
+import type { DepRequest, ResolveContext, SetView } from "./types.ts";
+
+/** Every mirror listing gets this long. */
+export const MIRROR_TIMEOUT_MS = 60_000;
+
+export interface SyncOptions {
+  /** The atom directory: `"::"` is this repository, listings run git here. */
+  readonly dir: string;
+  readonly report: Report;
+  /** Fail (EKA_LOCK_OUT_OF_DATE) rather than change the lock. */
+  readonly locked?: boolean;
+  /** Resolve from the lock alone (EKA_OFFLINE when something needs the network). */
+  readonly offline?: boolean;
+  /** Requests to resolve again even when the lock satisfies them. */
+  readonly force?: (request: DepRequest) => boolean;
+  /** The ref lister (default: git in `dir`); tests inject one. */
+  readonly lister?: () => Promise<MirrorLister>;
+  /** Name of the lock file in messages. */
+  readonly lockFile?: string;
+}
+
+export interface DepChange {
+  readonly kind: "added" | "changed" | "removed";
+  /** The atom's label or the direct dependency's name. */
+  readonly name: string;
+  /** The set, for atoms. */
+  readonly set?: string;
+  readonly from: string | null;
+  readonly to: string | null;
+}
+
+export interface SyncResult {
+  readonly lock: Lock;
+  readonly text: string;
+  /** Whether `text` differs from the lock given. */
+  readonly changed: boolean;
+  readonly changes: readonly DepChange[];
+}
+
+/** How a locked entry reads in a change line. */
+export function describeLocked(dep: LockedDep): string {
+  switch (dep.type) {
+    case "atom":
+      return dep.version;
+    case "nix+git":
+      return dep.version ?? `${dep.ref ?? "HEAD"}@${dep.rev.slice(0, 12)}`;
+    default:
+      return dep.hash;
+  }
+}
+
+function keyed(lock: Lock | null): Map<string, { dep: LockedDep; set?: string }> {
+  const names = new Map<SetId, string>((lock?.sets ?? []).map((s) => [s.id, s.name]));
+  const out = new Map<string, { dep: LockedDep; set?: string }>();
+  for (const dep of lock?.deps ?? []) {
+    if (dep.type === "atom") {
+      const set = names.get(dep.set) ?? dep.set;
+      out.set(`${set}/${dep.label}`, { dep, set });
+    } else out.set(dep.name, { dep });
+  }
+  return out;
+}
+
+/** What moved between two locks, by set and label (atoms) or name (direct dependencies). */
+export function diffLocks(before: Lock | null, after: Lock): DepChange[] {
+  const old = keyed(before);
+  const now = keyed(after);
+  const changes: DepChange[] = [];
+  for (const [key, { dep, set }] of now) {
+    const was = old.get(key);
+    const name = dep.type === "atom" ? dep.label : dep.name;
+    const extra = set === undefined ? {} : { set };
+    if (was === undefined) {
+      changes.push({ kind: "added", name, ...extra, from: null, to: describeLocked(dep) });
+    } else if (JSON.stringify(was.dep) !== JSON.stringify(dep)) {
+      changes.push({
+        kind: "changed",
+        name,
+        ...extra,
+        from: describeLocked(was.dep),
+        to: describeLocked(dep),
+      });
+    }
+  }
+  for (const [key, { dep, set }] of old) {
+    if (now.has(key)) continue;
+    const name = dep.type === "atom" ? dep.label : dep.name;
+    changes.push({
+      kind: "removed",
+      name,
+      ...(set === undefined ? {} : { set }),
+      from: describeLocked(dep),
+      to: null,
+    });
+  }
+  return changes;
+}
+
+/** The lock made of `deps`, with the sets they come from (mirrors as the manifest lists them). */
+function assemble(
+  manifest: AtomManifest,
+  deps: readonly LockedDep[],
+  ids: ReadonlyMap<Tag, SetId>,
+): Lock {
+  const sets: LockedSet[] = [];
+  for (const set of manifest.sets) {
+    const id = ids.get(set.name);
+    if (id === undefined) continue;
+    if (!deps.some((d) => d.type === "atom" && d.set === id)) continue;
+    sets.push({ id, name: set.name, mirrors: set.mirrors });
+  }
+  return { version: LOCK_VERSION, sets, deps };
+}
+
+function pendingNames(plan: LockPlan): string {
+  return plan.pending.map((p) => requestKey(p.request)).join(", ");
+}
+
+export async function syncLock(
+  manifest: AtomManifest,
+  requests: readonly DepRequest[],
+  oldLock: Lock | null,
+  oldText: string | null,
+  options: SyncOptions,
+): Promise<SyncResult> {
+  const lockFile = options.lockFile ?? "atom.lock";
+  const plan = planLock(manifest, requests, oldLock, options.force);
+  const ids = new Map<Tag, SetId>();
+  for (const [name, set] of plan.lockedSets) ids.set(name, set.id);
+
+  if (plan.pending.length > 0 && options.locked === true) {
+    throw new EkaError(
+      "EKA_LOCK_OUT_OF_DATE",
+      `${lockFile} is out of date: ${pendingNames(plan)} ${plan.pending.length === 1 ? "needs" : "need"} resolving`,
+      {
+        where: lockFile,
+        hint: "run `eka resolve` and commit the new lock (--locked never changes it)",
+        data: { pending: plan.pending.map((p) => requestKey(p.request)) },
+      },
+    );
+  }
+  if (plan.pending.length > 0 && options.offline === true) {
+    throw new EkaError(
+      "EKA_OFFLINE",
+      `${pendingNames(plan)} ${plan.pending.length === 1 ? "is" : "are"} not in ${lockFile}, and --offline resolves from the lock only`,
+      {
+        where: lockFile,
+        hint: "run `eka resolve` without --offline once the mirrors can be reached",
+      },
+    );
+  }
+
+  let resolved: LockedDep[] = [];
+  if (plan.pending.length > 0) {
+    resolved = await resolvePending(manifest, plan, ids, options);
+  }
+  const lock = assemble(manifest, [...plan.kept, ...resolved], ids);
+  const text = formatLock(lock);
+  const changed = text !== oldText;
+  const changes = diffLocks(oldLock, lock);
+  if (changed && options.locked === true) {
+    const what = changes.map((c) => `${c.name} ${c.from ?? "(none)"} → ${c.to ?? "(removed)"}`);
+    throw new EkaError(
+      "EKA_LOCK_OUT_OF_DATE",
+      `${lockFile} is out of date${what.length === 0 ? "" : `: ${what.join(", ")}`}`,
+      {
+        where: lockFile,
+        hint: "run `eka resolve` and commit the new lock (--locked never changes it)",
+        data: { changes },
+      },
+    );
+  }
+  return { lock, text, changed, changes };
+}
+
+async function resolvePending(
+  manifest: AtomManifest,
+  plan: LockPlan,
+  ids: Map<Tag, SetId>,
+  options: SyncOptions,
+): Promise<LockedDep[]> {
+  const { report } = options;
+  const labels = new Map<Tag, Label[]>();
+  for (const { request } of plan.pending) {
+    if (request.type !== "atom") continue;
+    labels.set(request.set, [...(labels.get(request.set) ?? []), request.label]);
+  }
+  let listerOpen: Promise<MirrorLister> | undefined;
+  const lister = () => {
+    listerOpen ??=
+      options.lister?.() ?? openMirrorLister(options.dir, { timeoutMs: MIRROR_TIMEOUT_MS });
+    return listerOpen;
+  };
+  const views = new Map<Tag, Promise<SetView>>();
+  const atomSet = (name: Tag): Promise<SetView> => {
+    let view = views.get(name);
+    if (view === undefined) {
+      view = viewOf(manifest, name, labels.get(name) ?? [], plan, options, lister);
+      views.set(name, view);
+    }
+    return view;
+  };
+  const ctx: ResolveContext = { report, atomSet, lister };
+  // Every set's mirrors are listed at once, before any resolver waits on one.
+  for (const name of labels.keys()) atomSet(name).catch(() => {});
+
+  let done = 0;
+  report.progress("resolving", 0, plan.pending.length);
+  const settled = await Promise.allSettled(
+    plan.pending.map(async ({ request, prefer }) => {
+      try {
+        if (prefer !== undefined && request.type === "atom") {
+          const view = await atomSet(request.set);
+          const same = view.versions(request.label).find((c) => c.version === prefer.version);
+          if (same?.commit === prefer.rev) return prefer;
+        }
+        return await resolveDep(request, ctx);
+      } finally {
+        report.progress("resolving", ++done, plan.pending.length);
+      }
+    }),
+  );
+  const failure = settled.find((s) => s.status === "rejected");
+  if (failure !== undefined) throw failure.reason;
+  const out: LockedDep[] = [];
+  for (const s of settled) if (s.status === "fulfilled") out.push(s.value);
+  for (const [name, view] of views) ids.set(name, (await view).id);
+  return out;
+}
+
+async function viewOf(
+  manifest: AtomManifest,
+  name: Tag,
+  labels: readonly Label[],
+  plan: LockPlan,
+  options: SyncOptions,
+  lister: () => Promise<MirrorLister>,
+): Promise<SetView> {
+  const declared = manifest.sets.find((s) => s.name === name);
+  if (declared === undefined) {
+    throw new EkaError("EKA_SET_UNKNOWN", `set ${name} is not declared in [package.sets]`, {
+      hint: "declare it, e.g. with `eka add <mirror>::<label> --set NAME`",
+    });
+  }
+  const lockedId = plan.lockedSets.get(name)?.id ?? null;
+  if (declared.mirrors[0] === LOCAL_MIRROR) {
+    const view = await localSetView(options.dir, name, labels);
+    if (lockedId !== null && view.id !== lockedId) {
+      throw new EkaError(
+        "EKA_SET_ID_CHANGED",
+        `set ${name} changed identity: atom.lock records set id ${lockedId}, but this repository ("::") is ${view.id}`,
+        {
+          where: `set ${name}`,
+          hint: `if the new identity is intended, remove set ${name} and its atoms from atom.lock (or delete it) and run \`eka resolve\``,
+        },
+      );
+    }
+    return view;
+  }
+  return listSet(
+    { name, mirrors: declared.mirrors, lockedId },
+    labels,
+    await lister(),
+    options.report,
+  );
+}
