@@ -1,3 +1,10 @@
+export {
+  DEFAULT_FETCH_LIMITS,
+  FETCH_KEYS,
+  type FetchKey,
+  type FetchLimits,
+  type ProxySettings,
+} from "./fetch-settings.ts";
 export type {
   ReadConfigFile,
   Setting,
@@ -8,6 +15,7 @@ export type {
 } from "./settings.ts";
 export {
   aliasTable,
+  fetchLimits,
   loadSettings,
   loadSettingsOrFallback,
   readConfigFile,

@@ -4,7 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { type EkaError, parseAtomUri } from "../core/index.ts";
-import { aliasTable, loadSettings, loadSettingsOrFallback, settingRows } from "./settings.ts";
+import {
+  aliasTable,
+  fetchLimits,
+  loadSettings,
+  loadSettingsOrFallback,
+  settingRows,
+} from "./settings.ts";
 
 const root = mkdtempSync(join(tmpdir(), "eka-config-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -212,9 +218,51 @@ describe("settingRows", () => {
         "aliases.gh",
         "aliases.gl",
         "aliases.sr",
+        "fetch.connect-timeout",
+        "fetch.idle-timeout",
+        "fetch.retries",
+        "fetch.max-unpacked-size",
+        "fetch.ttl",
       ],
     );
     assert.deepEqual(rows[1], { key: "debug", value: true, source: "env", from: "EKA_DEBUG" });
     assert.equal(rows[4]?.source, "file");
+  });
+});
+
+describe("fetch settings", () => {
+  it("have defaults, read [fetch] from the user file and proxies from the environment", () => {
+    const plain = fetchLimits(loadSettings({ HOME: home() }));
+    assert.equal(plain.idleTimeoutMs, 60_000);
+    assert.equal(plain.retries, 3);
+    assert.deepEqual(plain.proxy, { noProxy: [] });
+    const h = home("[fetch]\nidle-timeout = 5\nretries = 0\nmax-unpacked-size = 1000\nttl = 0\n");
+    const s = loadSettings({
+      HOME: h,
+      https_proxy: "http://proxy.example:3128",
+      NO_PROXY: "localhost, .internal.example",
+    });
+    const limits = fetchLimits(s);
+    assert.equal(limits.idleTimeoutMs, 5000);
+    assert.equal(limits.retries, 0);
+    assert.equal(limits.maxUnpackedBytes, 1000);
+    assert.equal(limits.ttlSeconds, 0);
+    assert.equal(limits.connectTimeoutMs, 30_000);
+    assert.deepEqual(limits.proxy, {
+      https: "http://proxy.example:3128",
+      noProxy: ["localhost", ".internal.example"],
+    });
+    assert.equal(s.fetch.retries.from, `${join(h, ".config", "eka", "eka.toml")}:3:1`);
+  });
+
+  it("refuses values that are not whole numbers in range, and unknown keys", () => {
+    const h = home('[fetch]\nretries = -1\nidle-timeout = "5"\nspeed = 3\n');
+    assert.throws(
+      () => loadSettings({ HOME: h }),
+      (e: EkaError) =>
+        e.code === "EKA_CONFIG_INVALID" &&
+        e.diagnostics.length === 3 &&
+        /fetch.retries must be a whole number ≥ 0/.test(e.diagnostics[0]!.message),
+    );
   });
 });

@@ -10,6 +10,14 @@ import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { BUILTIN_ALIASES, EkaError } from "../core/index.ts";
+import {
+  DEFAULT_FETCH_LIMITS,
+  FETCH_KEYS,
+  type FetchKey,
+  type FetchLimits,
+  type ProxySettings,
+  proxyFromEnv,
+} from "./fetch-settings.ts";
 import { parseUserFile } from "./user-file.ts";
 
 export type SettingSource = "default" | "file" | "env" | "flag";
@@ -32,6 +40,13 @@ export interface Settings {
   readonly cacheDir: Setting<string>;
   /** Mirror aliases: the built-ins, overridden and extended by the user file's `[aliases]`. */
   readonly aliases: ReadonlyMap<string, Setting<string>>;
+  /** Download limits, from the user file's `[fetch]` (see fetch-settings.ts). */
+  readonly fetch: Readonly<Record<FetchKey, Setting<number>>>;
+  /** Proxies from `http_proxy`, `https_proxy`, `all_proxy`, `no_proxy` (either case). */
+  readonly proxy: {
+    readonly value: ProxySettings;
+    readonly from: Readonly<Record<"http" | "https" | "noProxy", string | undefined>>;
+  };
 }
 
 export interface SettingFlags {
@@ -114,12 +129,21 @@ function baseSettings(env: Env, flags: SettingFlags): Settings {
         : xdg(env, "CACHE", ".cache");
   const aliases = new Map<string, Setting<string>>();
   for (const [name, url] of BUILTIN_ALIASES) aliases.set(name, { value: url, source: "default" });
+  const fetch = Object.fromEntries(
+    Object.entries(FETCH_KEYS).map(([key, spec]) => [
+      key,
+      { value: spec.default, source: "default" },
+    ]),
+  ) as unknown as Record<FetchKey, Setting<number>>;
+  const proxy = proxyFromEnv(env);
   return {
     color: colorSetting(env, flags),
     debug: debugSetting(env, flags),
     configFile: configFileSetting(env, flags),
     cacheDir,
     aliases,
+    fetch,
+    proxy: { value: proxy.proxy, from: proxy.from },
   };
 }
 
@@ -154,7 +178,11 @@ export function loadSettings(
         ? base.cacheDir
         : { value: file.cacheDir.value, source: "file" as const, from: file.cacheDir.at }
       : base.cacheDir;
-  return { ...base, cacheDir, aliases };
+  const fetch = { ...base.fetch };
+  for (const [key, { value, at }] of file.fetch) {
+    fetch[key] = { value, source: "file", from: at };
+  }
+  return { ...base, cacheDir, aliases, fetch };
 }
 
 /**
@@ -174,6 +202,20 @@ export function loadSettingsOrFallback(
   }
 }
 
+/** The download settings as plain values, for `src/fetch`. */
+export function fetchLimits(settings: Settings): FetchLimits {
+  const f = settings.fetch;
+  return {
+    ...DEFAULT_FETCH_LIMITS,
+    connectTimeoutMs: f["connect-timeout"].value * 1000,
+    idleTimeoutMs: f["idle-timeout"].value * 1000,
+    retries: f.retries.value,
+    maxUnpackedBytes: f["max-unpacked-size"].value,
+    ttlSeconds: f.ttl.value,
+    proxy: settings.proxy.value,
+  };
+}
+
 /** The alias table for `parseAtomUri` and `parseLegacyUrl`. */
 export function aliasTable(settings: Settings): ReadonlyMap<string, string> {
   return new Map(Array.from(settings.aliases, ([name, s]) => [name, s.value]));
@@ -182,14 +224,14 @@ export function aliasTable(settings: Settings): ReadonlyMap<string, string> {
 export interface SettingRow {
   /** `color`, `debug`, `config`, `cache.dir`, `aliases.<name>`. */
   readonly key: string;
-  readonly value: string | boolean;
+  readonly value: string | boolean | number;
   readonly source: SettingSource;
   readonly from?: string;
 }
 
 /** Every setting with its value and origin, in a stable order: what `eka config` shows. */
 export function settingRows(settings: Settings): SettingRow[] {
-  const row = (key: string, s: Setting<string | boolean>): SettingRow => ({
+  const row = (key: string, s: Setting<string | boolean | number>): SettingRow => ({
     key,
     value: s.value,
     source: s.source,
@@ -203,5 +245,22 @@ export function settingRows(settings: Settings): SettingRow[] {
     ...[...settings.aliases]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([name, s]) => row(`aliases.${name}`, s)),
+    ...(Object.keys(FETCH_KEYS) as FetchKey[]).map((key) =>
+      row(`fetch.${key}`, settings.fetch[key]),
+    ),
+    ...(["http", "https", "noProxy"] as const).flatMap((kind) => {
+      const from = settings.proxy.from[kind];
+      if (from === undefined) return [];
+      const value =
+        kind === "noProxy" ? settings.proxy.value.noProxy.join(",") : settings.proxy.value[kind];
+      return [
+        {
+          key: `proxy.${kind === "noProxy" ? "no" : kind}`,
+          value: value ?? "",
+          source: "env" as const,
+          from,
+        },
+      ];
+    }),
   ];
 }

@@ -6,6 +6,8 @@
  * company = "https://git.example.com/"
  * [cache]
  * dir = "~/.cache/eka"      # absolute, ~/…, or relative to this file's directory
+ * [fetch]                   # download limits, whole numbers (see fetch-settings.ts)
+ * idle-timeout = 60
  * ```
  *
  * Everything is checked and every problem reported at once with file:line:col
@@ -28,6 +30,7 @@ import {
   type TomlPos,
   type TomlTable,
 } from "../core/index.ts";
+import { FETCH_KEYS, type FetchKey } from "./fetch-settings.ts";
 
 /** A value from the file and where it is written. */
 export interface Located<T> {
@@ -39,6 +42,8 @@ export interface Located<T> {
 export interface UserFile {
   readonly aliases: ReadonlyMap<string, Located<string>>;
   readonly cacheDir?: Located<string>;
+  /** `[fetch]` values that the file sets. */
+  readonly fetch: ReadonlyMap<FetchKey, Located<number>>;
 }
 
 const KINDS: Readonly<Record<TomlNode["kind"], string>> = {
@@ -99,6 +104,7 @@ export function parseUserFile(text: string, path: string, home: string): UserFil
   const at = (pos: TomlPos) => formatLocation({ file: path, ...pos });
   const aliases = new Map<string, Located<string>>();
   let cacheDir: Located<string> | undefined;
+  const fetch = new Map<FetchKey, Located<number>>();
   if (!toml.ok) {
     problems.list.push({
       ...toml.diagnostic,
@@ -106,7 +112,7 @@ export function parseUserFile(text: string, path: string, home: string): UserFil
     });
   } else {
     const root = toml.root;
-    problems.unknownKeys(root, "the top level", ["aliases", "cache"]);
+    problems.unknownKeys(root, "the top level", ["aliases", "cache", "fetch"]);
     const aliasTable = problems.table(root.entries.get("aliases"), "aliases");
     for (const entry of aliasTable?.entries.values() ?? []) {
       const nameProblem = aliasNameProblem(entry.key);
@@ -147,6 +153,7 @@ export function parseUserFile(text: string, path: string, home: string): UserFil
       }
     }
   }
+  if (toml.ok) readFetchTable(problems, toml.root, at, fetch);
   if (problems.list.length > 0) {
     const sorted = problems.list.sort((a, b) => a.line - b.line || a.column - b.column);
     const n = sorted.length;
@@ -156,5 +163,36 @@ export function parseUserFile(text: string, path: string, home: string): UserFil
       diagnostics: sorted,
     });
   }
-  return { aliases, ...(cacheDir === undefined ? {} : { cacheDir }) };
+  return { aliases, fetch, ...(cacheDir === undefined ? {} : { cacheDir }) };
+}
+
+function readFetchTable(
+  problems: Problems,
+  root: TomlTable,
+  at: (pos: TomlPos) => string,
+  out: Map<FetchKey, Located<number>>,
+): void {
+  const table = problems.table(root.entries.get("fetch"), "fetch");
+  if (table === undefined) return;
+  const keys = Object.keys(FETCH_KEYS) as FetchKey[];
+  problems.unknownKeys(table, "[fetch]", keys);
+  for (const key of keys) {
+    const entry = table.entries.get(key);
+    if (entry === undefined) continue;
+    const { min } = FETCH_KEYS[key];
+    const value = entry.value;
+    if (
+      value.kind !== "integer" ||
+      value.value < BigInt(min) ||
+      value.value > BigInt(Number.MAX_SAFE_INTEGER)
+    ) {
+      problems.add(
+        value,
+        `fetch.${key} must be a whole number ≥ ${min}`,
+        `e.g. ${key} = ${FETCH_KEYS[key].default}`,
+      );
+      continue;
+    }
+    out.set(key, { value: Number(value.value), at: at(entry) });
+  }
 }
