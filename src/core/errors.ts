@@ -54,6 +54,7 @@ export const ERROR_CODES = [
   "EKA_NO_MATCHING_VERSION",
   "EKA_OFFLINE",
   "EKA_NOT_SUPPORTED",
+  "EKA_VERIFY_FAILED",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -157,6 +158,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case "EKA_NOT_DESCENDANT":
     case "EKA_VERSION_IMMUTABLE":
     case "EKA_PUBLISH_CONFLICT":
+    case "EKA_VERIFY_FAILED":
     case "EKA_LOCK_OUT_OF_DATE":
     case "EKA_SET_ID_CHANGED":
     case "EKA_MIRRORS_DISAGREE":

@@ -17,6 +17,7 @@ export {
   type OpenRepositoryOptions,
   openRepository,
 } from "./git-binary-backend.ts";
+export { ensureBareRepository, type InitBareOptions } from "./init-bare.ts";
 export { MemoryBackend, type MemoryBackendOptions, MemoryNetwork } from "./memory-backend.ts";
 export {
   type MirrorLister,
