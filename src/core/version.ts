@@ -3,7 +3,9 @@
  * no leading `v` or `=`, no surrounding spaces, no leading zeros. A version is also a git ref
  * component (`refs/ekala/atoms/L/V`), so one ending in `.lock` is refused.
  */
-import { compareBuild, parse } from "semver";
+// The two functions alone: the semver entry point loads the whole package (dozens of modules).
+import compareBuild from "semver/functions/compare-build.js";
+import parse from "semver/functions/parse.js";
 import { EkaError } from "./errors.ts";
 import { showText } from "./show-text.ts";
 import type { Version } from "./types.ts";

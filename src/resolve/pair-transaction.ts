@@ -14,7 +14,7 @@
  */
 import { open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { EkaError } from "../core/index.ts";
+import { EkaError } from "../core/errors.ts";
 
 export const JOURNAL = ".eka-txn";
 const SUFFIX = ".eka-txn";

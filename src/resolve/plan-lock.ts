@@ -4,7 +4,16 @@
  * request still asks for it (same set with the same mirrors, same kind) and it satisfies the
  * request, unless the caller forces it (`eka update`, `eka add`). No network, no files.
  */
-import type { AtomManifest, Lock, LockedAtom, LockedDep, LockedSet, Tag } from "../core/index.ts";
+import type { AtomManifest } from "../core/atom-manifest.ts";
+import { formatLock } from "../core/lock.ts";
+import {
+  LOCK_VERSION,
+  type Lock,
+  type LockedAtom,
+  type LockedDep,
+  type LockedSet,
+} from "../core/lock-types.ts";
+import type { SetId, Tag } from "../core/types.ts";
 import { isSatisfied } from "./resolvers/index.ts";
 import type { DepRequest } from "./types.ts";
 
@@ -67,4 +76,38 @@ export function planLock(
   }
   const pruned = (lock?.deps ?? []).filter((d) => !used.has(d));
   return { kept, pending, pruned, lockedSets };
+}
+
+/** The lock made of `deps`, with the sets they come from (mirrors as the manifest lists them). */
+export function assembleLock(
+  manifest: Pick<AtomManifest, "sets">,
+  deps: readonly LockedDep[],
+  ids: ReadonlyMap<Tag, SetId>,
+): Lock {
+  const sets: LockedSet[] = [];
+  for (const set of manifest.sets) {
+    const id = ids.get(set.name);
+    if (id === undefined) continue;
+    if (!deps.some((d) => d.type === "atom" && d.set === id)) continue;
+    sets.push({ id, name: set.name, mirrors: set.mirrors });
+  }
+  return { version: LOCK_VERSION, sets, deps };
+}
+
+/**
+ * The lock text when `lockText` already says everything the manifest asks (nothing to resolve,
+ * nothing to prune, canonical bytes): `eka resolve` is then a no-op. Null otherwise.
+ */
+export function lockIfUpToDate(
+  manifest: Pick<AtomManifest, "sets">,
+  requests: readonly DepRequest[],
+  lock: Lock | null,
+  lockText: string | null,
+): Lock | null {
+  if (lock === null || lockText === null) return null;
+  const plan = planLock(manifest, requests, lock);
+  if (plan.pending.length > 0 || plan.pruned.length > 0) return null;
+  const ids = new Map<Tag, SetId>([...plan.lockedSets].map(([name, set]) => [name, set.id]));
+  const kept = assembleLock(manifest, plan.kept, ids);
+  return formatLock(kept) === lockText ? kept : null;
 }

@@ -5,15 +5,10 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import {
-  ATOM_MANIFEST_FILE,
-  type AtomManifest,
-  EkaError,
-  LOCK_FILE,
-  type Lock,
-  parseAtomManifest,
-  parseLock,
-} from "../core/index.ts";
+import { ATOM_MANIFEST_FILE, type AtomManifest, parseAtomManifest } from "../core/atom-manifest.ts";
+import { EkaError } from "../core/errors.ts";
+import { parseLock } from "../core/lock.ts";
+import { LOCK_FILE, type Lock } from "../core/lock-types.ts";
 import { recoverPair } from "./pair-transaction.ts";
 import { requestsOf } from "./requests.ts";
 import type { DepRequest } from "./types.ts";

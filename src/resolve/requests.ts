@@ -3,15 +3,11 @@
  * `[deps.from.<set>]` requirements are parsed (Cargo's rules); each `[deps.direct.nix]` table
  * is read by its shape (protocol.md §8). Every problem is reported at once with file:line:col.
  */
-import {
-  type AtomManifest,
-  type Diagnostic,
-  EkaError,
-  formatLocation,
-  type PlainTable,
-  parseRequirement,
-  showText,
-} from "../core/index.ts";
+import type { AtomManifest } from "../core/atom-manifest.ts";
+import { type Diagnostic, EkaError, formatLocation } from "../core/errors.ts";
+import { parseRequirement } from "../core/requirement.ts";
+import { showText } from "../core/show-text.ts";
+import type { PlainTable } from "../core/toml.ts";
 import type { DepRequest } from "./types.ts";
 
 const NIX_EXAMPLE =

@@ -11,17 +11,15 @@ import {
   formatLock,
   type Label,
   LOCAL_MIRROR,
-  LOCK_VERSION,
   type Lock,
   type LockedDep,
-  type LockedSet,
   type Report,
   type SetId,
   type Tag,
 } from "../core/index.ts";
 import { type MirrorLister, openMirrorLister } from "../git/index.ts";
 import { localSetView } from "./local-set.ts";
-import { type LockPlan, planLock, requestKey } from "./plan-lock.ts";
+import { assembleLock, type LockPlan, planLock, requestKey } from "./plan-lock.ts";
 import { resolveDep } from "./resolvers/index.ts";
 import { listSet } from "./set-listing.ts";
 import type { DepRequest, ResolveContext, SetView } from "./types.ts";
@@ -122,22 +120,6 @@ export function diffLocks(before: Lock | null, after: Lock): DepChange[] {
   return changes;
 }
 
-/** The lock made of `deps`, with the sets they come from (mirrors as the manifest lists them). */
-function assemble(
-  manifest: AtomManifest,
-  deps: readonly LockedDep[],
-  ids: ReadonlyMap<Tag, SetId>,
-): Lock {
-  const sets: LockedSet[] = [];
-  for (const set of manifest.sets) {
-    const id = ids.get(set.name);
-    if (id === undefined) continue;
-    if (!deps.some((d) => d.type === "atom" && d.set === id)) continue;
-    sets.push({ id, name: set.name, mirrors: set.mirrors });
-  }
-  return { version: LOCK_VERSION, sets, deps };
-}
-
 function pendingNames(plan: LockPlan): string {
   return plan.pending.map((p) => requestKey(p.request)).join(", ");
 }
@@ -180,7 +162,7 @@ export async function syncLock(
   if (plan.pending.length > 0) {
     resolved = await resolvePending(manifest, plan, ids, options);
   }
-  const lock = assemble(manifest, [...plan.kept, ...resolved], ids);
+  const lock = assembleLock(manifest, [...plan.kept, ...resolved], ids);
   const text = formatLock(lock);
   const changed = text !== oldText;
   const changes = diffLocks(oldLock, lock);

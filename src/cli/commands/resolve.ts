@@ -1,6 +1,6 @@
 import { type ResolveOutcome, resolveProject } from "../../resolve/index.ts";
 import { defineCommand, flag } from "../command.ts";
-import { renderChanges } from "./render-changes.ts";
+import { renderOutcome } from "./render-changes.ts";
 
 export const resolveCommand = defineCommand({
   name: "resolve",
@@ -38,13 +38,3 @@ export const resolveCommand = defineCommand({
   },
   render: renderOutcome,
 });
-
-export function renderOutcome(result: ResolveOutcome): string[] {
-  if (!result.written) {
-    return [`atom.lock is up to date (${result.deps} dependenc${result.deps === 1 ? "y" : "ies"})`];
-  }
-  return [
-    ...renderChanges(result.changes),
-    `wrote atom.lock (${result.deps} dependenc${result.deps === 1 ? "y" : "ies"})`,
-  ];
-}

@@ -1,6 +1,6 @@
 import { resolveProject } from "../../resolve/index.ts";
 import { defineCommand } from "../command.ts";
-import { renderOutcome } from "./resolve.ts";
+import { renderOutcome } from "./render-changes.ts";
 
 export const updateCommand = defineCommand({
   name: "update",

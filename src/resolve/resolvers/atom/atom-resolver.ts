@@ -3,14 +3,10 @@
  * agree on that satisfies the requirement (protocol.md §6, §7). The set listing (one per
  * mirror, every label at once) is the context's job; this resolver only chooses.
  */
-import {
-  atomId,
-  EkaError,
-  formatRequirement,
-  highestMatch,
-  matches,
-  type Version,
-} from "../../../core/index.ts";
+import { atomId } from "../../../core/atom-id.ts";
+import { EkaError } from "../../../core/errors.ts";
+import { formatRequirement, highestMatch, matches } from "../../../core/requirement.ts";
+import type { Version } from "../../../core/types.ts";
 import type { AtomCandidate, Resolver } from "../../types.ts";
 
 export const atomResolver: Resolver<"atom"> = {

@@ -3,7 +3,7 @@
  * (NAR serialisation), which eka does not do yet: resolving one is a clear error, and a lock
  * entry that eka did not write is kept while its URL, unpack and exec still match.
  */
-import { EkaError } from "../../../core/index.ts";
+import { EkaError } from "../../../core/errors.ts";
 import type { Resolver } from "../../types.ts";
 
 export const nixBuildResolver: Resolver<"nix+build"> = {

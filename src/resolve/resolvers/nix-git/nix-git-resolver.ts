@@ -5,15 +5,10 @@
  * answer (`refs/heads/<ref>` and `refs/tags/<ref>`, or all of `refs/tags/`). An annotated
  * tag locks the commit it peels to.
  */
-import {
-  EkaError,
-  formatRequirement,
-  type GitOid,
-  highestMatch,
-  isVersion,
-  matches,
-  type Version,
-} from "../../../core/index.ts";
+import { EkaError } from "../../../core/errors.ts";
+import { formatRequirement, highestMatch, matches } from "../../../core/requirement.ts";
+import type { GitOid, Version } from "../../../core/types.ts";
+import { isVersion } from "../../../core/version.ts";
 import type { Resolver } from "../../types.ts";
 
 const HEADS = "refs/heads/";
