@@ -8,7 +8,9 @@ import { loadSettingsOrFallback } from "../config/index.ts";
 import { EkaError, exitCodeFor } from "../core/errors.ts";
 import type { Command, OptionSpec, ParsedArgs } from "./command.ts";
 import { addCommand } from "./commands/add.ts";
+import { buildCommand } from "./commands/build.ts";
 import { configCommand } from "./commands/config.ts";
+import { evalCommand } from "./commands/eval.ts";
 import { initCommand } from "./commands/init.ts";
 import { listCommand } from "./commands/list.ts";
 import { newCommand } from "./commands/new.ts";
@@ -43,6 +45,8 @@ export const COMMANDS: readonly Command<never>[] = [
   treeCommand,
   outdatedCommand,
   configCommand,
+  evalCommand,
+  buildCommand,
 ] as unknown as readonly Command<never>[];
 
 export interface MainIo {

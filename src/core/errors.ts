@@ -55,6 +55,11 @@ export const ERROR_CODES = [
   "EKA_OFFLINE",
   "EKA_NOT_SUPPORTED",
   "EKA_VERIFY_FAILED",
+  "EKA_FETCH_FAILED",
+  "EKA_ARCHIVE_INVALID",
+  "EKA_EVAL_FAILED",
+  "EKA_BUILD_FAILED",
+  "EKA_NIX_UNAVAILABLE",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -148,6 +153,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case "EKA_DEP_NOT_FOUND":
     case "EKA_SET_UNKNOWN":
     case "EKA_REVISION_UNKNOWN":
+    case "EKA_ARCHIVE_INVALID":
       return 3;
     case "EKA_NOT_A_REPO":
     case "EKA_NOT_INITIALIZED":
@@ -166,12 +172,16 @@ export function exitCodeFor(code: ErrorCode): number {
     case "EKA_OFFLINE":
       return 4;
     case "EKA_NOT_SUPPORTED":
+    case "EKA_EVAL_FAILED":
+    case "EKA_BUILD_FAILED":
+    case "EKA_NIX_UNAVAILABLE":
       return 1;
     case "EKA_REMOTE_INVALID":
     case "EKA_TRANSPORT_REFUSED":
     case "EKA_REMOTE_UNREACHABLE":
     case "EKA_GIT_FAILED":
     case "EKA_OBJECT_MISSING":
+    case "EKA_FETCH_FAILED":
       return 5;
     case "EKA_INTERNAL":
     case "EKA_IO":

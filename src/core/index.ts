@@ -43,6 +43,17 @@ export {
 } from "./atom-uri.ts";
 export { b3DigestFromBytes, isDigestText, parseB3Digest } from "./b3-digest.ts";
 export { decodeBase32Hex, encodeBase32Hex } from "./base32hex.ts";
+export { canonicalJson, type JsonValue } from "./canonical-json.ts";
+export {
+  buildConfig,
+  type Config,
+  type ConfigDigest,
+  type ConfigLayer,
+  type ConfigObject,
+  configDigestOf,
+  parseConfigAssignment,
+  parseConfigFile,
+} from "./config-digest.ts";
 export { compareCodePoints } from "./code-point-order.ts";
 export { type CommitFields, formatCommit, parseCommit } from "./commit.ts";
 export {
