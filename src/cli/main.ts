@@ -11,6 +11,7 @@ import { addCommand } from "./commands/add.ts";
 import { buildCommand } from "./commands/build.ts";
 import { configCommand } from "./commands/config.ts";
 import { evalCommand } from "./commands/eval.ts";
+import { fetchCommand } from "./commands/fetch.ts";
 import { initCommand } from "./commands/init.ts";
 import { listCommand } from "./commands/list.ts";
 import { newCommand } from "./commands/new.ts";
@@ -21,6 +22,7 @@ import { resolveCommand } from "./commands/resolve.ts";
 import { statusCommand } from "./commands/status.ts";
 import { treeCommand } from "./commands/tree.ts";
 import { updateCommand } from "./commands/update.ts";
+import { verifyCommand } from "./commands/verify.ts";
 import { commandHelp, GLOBAL_OPTIONS, mainHelp } from "./help.ts";
 import {
   asEkaError,
@@ -47,6 +49,8 @@ export const COMMANDS: readonly Command<never>[] = [
   configCommand,
   evalCommand,
   buildCommand,
+  fetchCommand,
+  verifyCommand,
 ] as unknown as readonly Command<never>[];
 
 export interface MainIo {

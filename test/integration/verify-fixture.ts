@@ -235,4 +235,42 @@ export function deleteRefs(remote: string, refs: readonly string[]): void {
   for (const ref of refs) git(remote, "update-ref", "-d", ref);
 }
 
+/**
+ * A graph of three levels and twenty atoms, each level a set of its own: `top` (a0…a3, each
+ * locking two `mid` atoms, a0 also two `base` atoms), `mid` (b0…b5, each locking two `base`
+ * atoms) and `base` (c0…c9). Returns the root lock's text (locking a0…a3) and the sets.
+ */
+export async function publishGraph(t: CleanupContext) {
+  const c = await publishSet(
+    t,
+    Array.from({ length: 10 }, (_, i): AtomDef => ({ label: `c${i}`, version: `1.${i}.0` })),
+  );
+  const b = await publishSet(
+    t,
+    Array.from(
+      { length: 6 },
+      (_, i): AtomDef => ({
+        label: `b${i}`,
+        version: "2.0.0",
+        lock: lockText([{ set: c, name: "base", atoms: [c.atoms[i]!, c.atoms[(i + 4) % 10]!] }]),
+      }),
+    ),
+  );
+  const a = await publishSet(
+    t,
+    Array.from(
+      { length: 4 },
+      (_, i): AtomDef => ({
+        label: `a${i}`,
+        version: "0.1.0",
+        lock: lockText([
+          { set: b, name: "mid", atoms: [b.atoms[i]!, b.atoms[(i + 2) % 6]!] },
+          ...(i === 0 ? [{ set: c, name: "base", atoms: [c.atoms[8]!, c.atoms[9]!] }] : []),
+        ]),
+      }),
+    ),
+  );
+  return { root: lockText([{ set: a, name: "top" }]), sets: [a, b, c] as const };
+}
+
 export const asLabel = (s: string): Label => parseLabel(s);
