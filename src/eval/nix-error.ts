@@ -32,13 +32,11 @@ export function nixLocations(stderr: string): NixLocation[] {
   return out;
 }
 
-/** The first paragraph after `error:` (Nix's own message), on one line. */
+/** The first paragraph after a line starting `error:` (Nix's own message), on one line. */
 export function nixMessage(stderr: string): string {
-  const at = stderr.lastIndexOf("error: ");
-  const first = stderr.indexOf("error: ");
-  // The first `error:` is the outermost; builds print the failing builder's message last.
-  const start = first >= 0 ? first : at;
-  if (start < 0) return stderr.trim().split("\n").slice(-5).join(" ").trim();
+  // `warning: error: …` lines (a substituter that cannot be reached) are not the error.
+  const start = /^error: /m.exec(stderr)?.index;
+  if (start === undefined) return stderr.trim().split("\n").slice(-5).join(" ").trim();
   const body = stderr.slice(start + "error: ".length);
   const paragraph = body.split(/\n\s*\n/)[0] ?? body;
   return paragraph
