@@ -75,9 +75,8 @@ export function assertVerified(result: VerifyResult): void {
   const lines = failures.map((c) => `  ${describeCheck(c).replaceAll("\n", "\n  ")}`);
   throw new EkaError(
     "EKA_VERIFY_FAILED",
-    `${failures.length} check${failures.length === 1 ? "" : "s"} failed (${result.atoms} atoms, ${result.pins} pins):\n${lines.join("\n")}`,
+    `${failures.length} check${failures.length === 1 ? "" : "s"} failed verifying ${result.lock} (${result.atoms} atoms, ${result.pins} pins):\n${lines.join("\n")}`,
     {
-      where: result.lock,
       hint: "do not use these atoms: a mirror or the lock was tampered with, or a version moved. Check each mirror named above; re-lock only when you trust the new values",
       data: { failures, result },
     },
