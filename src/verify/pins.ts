@@ -43,7 +43,11 @@ export async function verifyPin(
   try {
     remote = await lister.resolve(pin.url);
     const refs = await lister.list(remote, []);
-    const tip = refs.find((r) => r.oid === pin.rev || r.peeled === pin.rev);
+    const tips = refs.filter((r) => r.oid === pin.rev || r.peeled === pin.rev);
+    const named =
+      pin.ref === undefined ? [] : [`refs/heads/${pin.ref}`, `refs/tags/${pin.ref}`, pin.ref];
+    const tip =
+      tips.find((r) => named.includes(r.ref)) ?? tips.find((r) => r.ref !== "HEAD") ?? tips[0];
     if (tip !== undefined) return pass("pin-git", at, `${pin.rev} is ${tip.ref}`);
   } catch (error) {
     if (!(error instanceof EkaError)) throw error;
