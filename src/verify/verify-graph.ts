@@ -11,6 +11,7 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import {
+  LOCAL_MIRROR,
   type Lock,
   type LockedAtom,
   type LockedNixDep,
@@ -22,8 +23,8 @@ import {
 } from "../core/index.ts";
 import type { GitBackend, MirrorLister } from "../git/index.ts";
 import { AncestryWalker } from "./ancestry.ts";
-import { checkInitCommit, subjectOf } from "./atom-checks.ts";
-import { type CheckResult, fail, pass } from "./check.ts";
+import { checkAtomId, checkInitCommit, subjectOf } from "./atom-checks.ts";
+import { type CheckResult, fail, pass, skip } from "./check.ts";
 import {
   fetchSetForVerify,
   readCachedSet,
@@ -151,6 +152,21 @@ export async function verifyGraph(
     await Promise.all(
       [...bySet].map(async ([id, entry]) => {
         const request: SetRequest = { id, mirrors: entry.mirrors, atoms: entry.atoms };
+        if (entry.mirrors.every((m) => m === LOCAL_MIRROR)) {
+          // The dev flow: atoms of this very repository, locked as they would be published
+          // from HEAD and not published yet. Only what needs no objects is checked.
+          for (const atom of entry.atoms) {
+            checks.push(checkAtomId(atom));
+            checks.push(
+              skip(
+                "mirror-reachable",
+                { subject: subjectOf(atom) },
+                'served by "::" (this repository, unpublished): publish it and lock a mirror to verify it',
+              ),
+            );
+          }
+          return;
+        }
         const setViews: SetViews =
           lister === null
             ? await readCachedSet(repo, request, report)

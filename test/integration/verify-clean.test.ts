@@ -45,3 +45,16 @@ test("a published set verifies clean online, then offline from the cache", async
     assert.equal(passed(offline, check).length, 2, check);
   }
 });
+
+test('a set served only by "::" (unpublished, this repository) is skipped, never passed', async (t) => {
+  const set = await publishSet(t, [{ label: "button", version: "1.0.0" }]);
+  const result = await verifyText(t, lockText([{ set, name: "local", mirrors: ["::"] }]));
+  assert.deepEqual(failures(result), []);
+  assert.deepEqual(
+    result.checks
+      .map((c) => `${c.check}:${c.status}:${c.subject}`)
+      .filter((c) => !c.startsWith("history")),
+    ["atom-id:pass:button@1.0.0", "mirror-reachable:skip:button@1.0.0"],
+  );
+  assert.equal(result.skipped, 1);
+});
