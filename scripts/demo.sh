@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end demo on local repositories (nothing leaves this machine): give a repository an
-# identity, push it to a local bare "remote", add two atoms, publish them there and list them.
+# identity, push it to a local bare "remote", add two atoms, publish them there and list them;
+# then a second repository depends on them (eka add, resolve, tree, outdated, update).
 # Usage: npm run demo            (keeps the demo directory and prints where it is)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -83,5 +84,35 @@ run sed -i 's/^version = "0.1.0"/version = "0.2.0"/' pkgs/button/atom.toml
 run git commit -q -am "button 0.2.0"
 run eka publish
 run eka list "file://$demo/remote.git"
+
+step "a second repository depends on acme's atoms: eka add resolves first, then writes atom.toml and atom.lock"
+cd "$demo"
+run git init -q -b main shop
+cd shop
+run eka init
+run eka new app
+cd app
+run eka add "file://$demo/remote.git::button@^0.2" --set acme
+run eka add validator --set acme
+run cat atom.toml
+run cat atom.lock
+
+step "eka resolve with the lock up to date: no network, no file touched"
+run eka resolve
+run eka resolve --locked
+run eka tree
+
+step "acme publishes button 0.2.1: resolve is lazy (the lock still satisfies), outdated sees it, update moves it"
+(cd "$demo/acme" && sed -i 's/^version = "0.2.0"/version = "0.2.1"/' pkgs/button/atom.toml \
+  && git commit -q -am "button 0.2.1" && eka publish -q)
+run eka resolve
+run eka outdated
+run eka update button
+run eka resolve --locked
+
+step "bad input is refused with nothing written"
+run eka add "file://$demo/remote.git::button@^9" || true
+run eka add nosuch:org/repo::x || true
+run git status --short   # only the new, uncommitted atom: the failed adds wrote nothing
 
 printf '\n%sdemo repositories are in %s%s\n' "$bold" "$demo" "$plain"
