@@ -10,6 +10,10 @@
  *   per mirror for all of them (per level of the graph), each by `refs/ekala/atoms/<label>/<version>`;
  *   a mirror that fails, or serves another commit under that name, leaves the rest to the next
  *   mirror; an atom no mirror serves with its locked commit is an error naming them all.
+ * A `"::"` set is this repository: its atoms are fetched from it when it holds their refs (a
+ * local publish), and otherwise made here from `HEAD`, byte for byte the commit `eka publish`
+ * would write (the lock's `rev` is that commit's id, so a working tree that moved on since
+ * `eka resolve` is caught).
  * Fetched commits are kept alive under `refs/cache/<set id>/…`, and finally
  * `refs/ekala/atoms/<label>/<version>` is pointed at each atom's locked commit in one ref
  * transaction: that is the ref Nix's `fetchGit` asks for, with the `rev` it checks.
@@ -19,11 +23,16 @@ import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import {
+  ATOM_MANIFEST_FILE,
+  EKALA_MANIFEST_FILE,
   EkaError,
+  formatAtomCommit,
   LOCAL_MIRROR,
   type Lock,
   type LockedAtom,
   type LockedNixDep,
+  parseAtomManifest,
+  parseEkalaManifest,
   parseLock,
   type Report,
 } from "../core/index.ts";
@@ -123,6 +132,69 @@ function graphAtomsOf(lock: Lock): GraphAtom[] {
   return out;
 }
 
+const decoder = new TextDecoder();
+
+/**
+ * Writes into the cache the atom commits `eka publish` would make from `HEAD` of the local
+ * repository for `wanted` (one fetch of HEAD brings the trees), keeping each under its cache
+ * ref. Atoms HEAD does not hold, or holds with other content, are left missing.
+ */
+async function materialiseLocal(
+  backend: GitBackend,
+  set: SetId,
+  wanted: readonly GraphAtom[],
+  localRepo: string,
+  env: NodeJS.ProcessEnv | undefined,
+): Promise<void> {
+  const local = await openRepository(localRepo, env === undefined ? {} : { env });
+  try {
+    const head = await local.resolveCommit("HEAD");
+    if (head === null) return;
+    const ekala = await local.readPath(head, EKALA_MANIFEST_FILE);
+    if (ekala === null) return;
+    const packages = parseEkalaManifest(
+      decoder.decode((await local.readObject(ekala.oid)).data),
+    ).packages;
+    const found = new Map<string, { path: string; tree: GitOid }>();
+    for (const { path } of packages) {
+      const [tree, manifest] = await Promise.all([
+        local.readPath(head, path),
+        local.readPath(head, `${path}/${ATOM_MANIFEST_FILE}`),
+      ]);
+      if (tree === null || tree.type !== "tree" || manifest === null) continue;
+      const m = parseAtomManifest(
+        decoder.decode((await local.readObject(manifest.oid)).data),
+        `${path}/${ATOM_MANIFEST_FILE}`,
+      );
+      found.set(`${m.label}@${m.version}`, { path, tree: tree.oid });
+    }
+    const remote = await backend.resolveRemote(localRepo);
+    await backend.fetch(remote, [`+${head}:refs/cache/${set}/HEAD`]);
+    const updates: RefUpdate[] = [];
+    for (const { atom } of wanted) {
+      const at = found.get(`${atom.label}@${atom.version}`);
+      if (at === undefined) continue;
+      const bytes = formatAtomCommit({
+        tree: at.tree,
+        path: at.path,
+        content: atom.content,
+        label: atom.label,
+        version: atom.version,
+      });
+      // A tree whose digest is not the locked one gives another id: it stays missing.
+      const oid = await backend.writeObject("commit", bytes);
+      if (oid === atom.rev) updates.push({ kind: "create", ref: keepRef(set, atom), oid });
+    }
+    const current = new Map(
+      (await backend.listRefs([`refs/cache/${set}/`])).map((r) => [r.ref, r.oid] as const),
+    );
+    const fresh = updates.filter((u) => u.kind === "create" && !current.has(u.ref));
+    if (fresh.length > 0) await backend.updateRefs(fresh, "eka: local atoms for an evaluation");
+  } finally {
+    await local.close();
+  }
+}
+
 /**
  * Fetches the missing atoms of one level, set by set, mirror by mirror: one `git fetch` per
  * mirror for all the atoms still missing from that set. Returns how many fetches ran.
@@ -136,6 +208,7 @@ async function fetchLevel(
   const bySet = new Map<SetId, GraphAtom[]>();
   for (const g of missing) bySet.set(g.atom.set, [...(bySet.get(g.atom.set) ?? []), g]);
   const failures: string[] = [];
+  let local = false;
   for (const [set, wanted] of bySet) {
     let left = wanted;
     const mirrors = wanted[0]?.mirrors ?? [];
@@ -158,13 +231,23 @@ async function fetchLevel(
         );
         await backend.fetch(remote, refspecs);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        options.report.warn("EKA_FETCH_FAILED", `mirror ${redactUrl(url)} failed: ${message}`);
+        // `"::"` atoms not published here are made from HEAD below: not worth a warning.
+        if (mirror !== LOCAL_MIRROR) {
+          const message = error instanceof Error ? error.message : String(error);
+          options.report.warn("EKA_FETCH_FAILED", `mirror ${redactUrl(url)} failed: ${message}`);
+        }
       }
-      const still: GraphAtom[] = [];
+      let still: GraphAtom[] = [];
       for (const g of left) if (!(await backend.hasObject(g.atom.rev))) still.push(g);
+      if (mirror === LOCAL_MIRROR && still.length > 0) {
+        await materialiseLocal(backend, set, still, url, options.env);
+        const after: GraphAtom[] = [];
+        for (const g of still) if (!(await backend.hasObject(g.atom.rev))) after.push(g);
+        still = after;
+      }
       left = still;
     }
+    if (left.length > 0 && mirrors.includes(LOCAL_MIRROR)) local = true;
     for (const g of left) {
       failures.push(
         `${g.atom.label}@${g.atom.version} (commit ${g.atom.rev}) from set ${g.setName} (tried ${tried.length === 0 ? "no mirror" : tried.join(", ")})`,
@@ -177,7 +260,9 @@ async function fetchLevel(
       `no mirror serves ${failures.length === 1 ? "this locked atom" : "these locked atoms"}: ${failures.join("; ")}`,
       {
         where: failures[0]!,
-        hint: "check the mirrors in [package.sets] of atom.toml are reachable and serve the locked versions (run `eka resolve` if a version was withdrawn)",
+        hint: local
+          ? 'a "::" atom is made from HEAD of this repository: commit its changes and run `eka resolve` so the lock names what HEAD holds'
+          : "check the mirrors in [package.sets] of atom.toml are reachable and serve the locked versions (run `eka resolve` if a version was withdrawn)",
         data: { missing: failures },
       },
     );
