@@ -10,7 +10,6 @@ import { test } from "node:test";
 import {
   atomId,
   EkaError,
-  formatLock,
   type Lock,
   type LockedAtom,
   parseB3Digest,
