@@ -23,6 +23,7 @@ import {
 import { EKALA_PREFIX, type GitBackend, hashObject, INIT_REF, type Remote } from "../git/index.ts";
 import { b3TreeDigest } from "../hash/index.ts";
 import { diagnosticsOf, readLocalIdentity } from "../workspace/index.ts";
+import { publishedRefProblems } from "./check-published.ts";
 import { type AtomFacts, classifyAtom, RefIndex } from "./classify-atom.ts";
 import { mapLimit } from "./map-limit.ts";
 import type { PlannedAtom, PublishPlan } from "./plan.ts";
@@ -114,6 +115,14 @@ export async function planPublish(
     rev,
   };
   const planned: PlannedAtom[] = facts.map((f) => classifyAtom(f, context));
+  for (const atom of planned) {
+    for (const problem of publishedRefProblems(atom, context.target)) {
+      report.warn(
+        "EKA_PUBLISHED_REFS_DIFFER",
+        `${atom.label}@${atom.version} on ${context.targetName}: ${problem}; check it with \`eka verify\``,
+      );
+    }
+  }
   return { setId: setIdFromOid(init), rev, source, remote, atoms: planned };
 }
 

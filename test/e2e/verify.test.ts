@@ -7,7 +7,7 @@ import { renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runEka, runEkaJson } from "../helpers/eka.ts";
-import { gitBytes, tempDir } from "../helpers/git.ts";
+import { git, gitBytes, tempDir } from "../helpers/git.ts";
 import { forcePush, lockText, publishSet } from "../integration/verify-fixture.ts";
 
 async function setup(t: Parameters<typeof tempDir>[0]) {
@@ -118,4 +118,25 @@ test("eka verify without a lock says where it looked", async (t) => {
   assert.equal(run.code, 1);
   assert.match(run.stderr, /^error\[EKA_IO\]: no atom\.lock at .*atom\.lock/);
   assert.match(run.stderr, /hint: run `eka resolve`/);
+});
+
+test("eka publish warns when an already-published version's refs were tampered with", async (t) => {
+  const { set, env } = await setup(t);
+  const [button, input] = set.atoms;
+  git(set.remote, "update-ref", "-d", `refs/ekala/content/button/1.0.0/${button!.content}`);
+  forcePush(
+    set.source,
+    set.remote,
+    button!.rev,
+    `refs/ekala/content/button/1.0.0/${input!.content}`,
+  );
+  const run = await runEka(set.source, ["publish", "--remote", set.url], env);
+  assert.equal(run.code, 0, run.stderr);
+  assert.ok(
+    run.stderr.includes(
+      `warning[EKA_PUBLISHED_REFS_DIFFER]: button@1.0.0 on ${set.url}: refs/ekala/content/button/1.0.0/${input!.content} names digest ${input!.content}, but the tree's is ${button!.content}`,
+    ),
+    run.stderr,
+  );
+  assert.ok(!run.stderr.includes("input@1.0.0 on"), "the untouched atom is not warned about");
 });
