@@ -73,6 +73,12 @@ function hintFor(message: string): string {
   if (/undefined variable/.test(message)) {
     return "a module file sees mod, pre, atom, std, cfg and deps: members are mod.<name>, the parent pre.<name>, other atoms deps.<set>.<label>";
   }
+  if (/^builder for '.*' failed/.test(message)) {
+    return "the build itself failed: read the builder's log lines in the message (nix log <drv> shows all of it)";
+  }
+  if (/unable to download|Couldn't resolve host|hash mismatch/.test(message)) {
+    return "a locked source could not be fetched or no longer has its locked hash: check its URL is reachable (run `eka resolve` to re-lock a source that changed on purpose)";
+  }
   if (/cannot convert a function to JSON/.test(message)) {
     return "eka eval prints values as JSON: select a value with -A (functions have no JSON form)";
   }

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
 import {
@@ -329,11 +329,22 @@ test("pinned sources from [deps.direct.nix]: a git repository by rev and a tarba
     encoding: "utf8",
     env: { ...process.env, ...g.env },
   }).trim();
+  // A plain file, fetched at evaluation time (nix+url) and at build time (nix+build; the
+  // builder runs as a build user, so the directory must be readable by others).
+  writeFiles(pins, { "notes.txt": "a plain file\n" });
+  chmodSync(pins, 0o755);
+  const fileUrl = `file://${join(pins, "notes.txt")}`;
+  const fileHash = sriOf(
+    execFileSync("nix-prefetch-url", [fileUrl], {
+      encoding: "utf8",
+      env: { ...process.env, ...g.env },
+    }).trim(),
+  );
   const gitUrl = `file://${join(pins, "pin.git")}`;
   const toml = join(g.app, "atom.toml");
   writeFileSync(
     toml,
-    `${readFileSync(toml, "utf8")}\n[deps.direct.nix]\npinned = { git = "${gitUrl}", ref = "main" }\ntarball = { tar = "${tarUrl}" }\n`,
+    `${readFileSync(toml, "utf8")}\n[deps.direct.nix]\npinned = { git = "${gitUrl}", ref = "main" }\ntarball = { tar = "${tarUrl}" }\nnotes = { url = "${fileUrl}" }\nfetched = { build = "${fileUrl}", unpack = false, exec = false }\n`,
   );
   const lock = parseLock(readFileSync(join(g.app, "atom.lock"), "utf8"));
   writeFileSync(
@@ -355,19 +366,30 @@ test("pinned sources from [deps.direct.nix]: a git repository by rev and a tarba
           url: tarUrl,
           hash: parseSriHash(sriOf(tarHash)),
         },
+        { type: "nix+url", name: parseLabel("notes"), url: fileUrl, hash: parseSriHash(fileHash) },
+        {
+          type: "nix+build",
+          name: parseLabel("fetched"),
+          url: fileUrl,
+          hash: parseSriHash(fileHash),
+          unpack: false,
+          exec: false,
+        },
       ],
     }),
   );
   writeFiles(g.app, {
     "nix/Pinned.nix": [
       "[",
-      '  (std.readFile "${deps.nix.pinned}/PIN.txt")',
+      '  (std.readFile (deps.nix.pinned.outPath + "/PIN.txt"))',
       "  deps.nix.pinned.rev",
-      '  (std.readFile "${deps.nix.tarball}/data.txt")',
+      '  (std.readFile (deps.nix.tarball + "/data.txt"))',
       "  deps.lib.lib.greet",
+      "  (std.readFile deps.nix.notes)",
       "]",
       "",
     ].join("\n"),
+    "nix/Fetched.nix": "deps.nix.fetched\n",
   });
   const run = await runEkaJson(g.app, ["eval", "-A", "pinned"], g.env);
   assert.equal(run.code, 0, JSON.stringify(run.json.error));
@@ -376,5 +398,10 @@ test("pinned sources from [deps.direct.nix]: a git repository by rev and a tarba
     rev,
     "from the tarball\n",
     "lib(base)",
+    "a plain file\n",
   ]);
+  // The build-time pin is a fixed-output derivation that Nix fetches when building.
+  const built = await runEkaJson(g.app, ["build", "-A", "fetched"], g.env);
+  assert.equal(built.code, 0, JSON.stringify(built.json.error));
+  assert.equal(readFileSync(built.json.data.outputs[0], "utf8"), "a plain file\n");
 });
