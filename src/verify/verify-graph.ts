@@ -101,7 +101,8 @@ export async function verifyGraph(
   root: LockSource,
   options: VerifyGraphOptions,
 ): Promise<VerifyOutcome> {
-  const { repo, lister, report } = options;
+  const { repo, report } = options;
+  const lister = options.lister === null ? null : memoizedLister(options.lister);
   const limit = options.concurrency ?? 8;
   const checks: CheckResult[] = [];
   const seenAtoms = new Set<string>();
@@ -232,6 +233,22 @@ export async function verifyGraph(
     depth,
     failed: checks.filter((c) => c.status === "fail").length,
     skipped: checks.filter((c) => c.status === "skip").length,
+  };
+}
+
+/** A lister that resolves each mirror once (a set met again at a deeper level reuses it). */
+function memoizedLister(lister: MirrorLister): MirrorLister {
+  const resolved = new Map<string, ReturnType<MirrorLister["resolve"]>>();
+  return {
+    resolve(mirror) {
+      let remote = resolved.get(mirror);
+      if (remote === undefined) {
+        remote = lister.resolve(mirror);
+        resolved.set(mirror, remote);
+      }
+      return remote;
+    },
+    list: (remote, prefixes) => lister.list(remote, prefixes),
   };
 }
 

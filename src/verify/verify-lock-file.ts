@@ -28,7 +28,14 @@ export interface VerifyRequest {
   readonly thorough?: boolean;
   /** The environment git runs in (tests). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Time limit of each listing of a mirror (default 60 s); fetches are not limited. */
+  readonly listTimeoutMs?: number;
+  /** Called with the arguments of every git process started (instrumentation, tests). */
+  readonly onSpawn?: (args: readonly string[]) => void;
 }
+
+/** A mirror that does not answer a listing in this time is taken as unreachable. */
+export const LIST_TIMEOUT_MS = 60_000;
 
 export interface VerifyResult extends VerifyOutcome {
   /** The lock file verified. */
@@ -57,10 +64,17 @@ export async function verifyLockFile(request: VerifyRequest): Promise<VerifyResu
   const file = await findLockFile(request.cwd, request.path);
   const lock = parseLock(await readFile(file, "utf8"), basename(file));
   const env = request.env === undefined ? {} : { env: request.env };
+  const spawn = request.onSpawn === undefined ? {} : { onSpawn: request.onSpawn };
   const cache = await ensureBareRepository(cacheRepositoryPath(request.cacheDir), env);
-  const repo = await openRepository(cache, env);
+  const repo = await openRepository(cache, { ...env, ...spawn });
   try {
-    const lister = request.offline ? null : await openMirrorLister(dirname(file), env);
+    const lister = request.offline
+      ? null
+      : await openMirrorLister(dirname(file), {
+          ...env,
+          ...spawn,
+          timeoutMs: request.listTimeoutMs ?? LIST_TIMEOUT_MS,
+        });
     const outcome = await verifyGraph({ lock, file }, { repo, lister, report: request.report });
     return { ...outcome, lock: file, cache, offline: request.offline, ok: outcome.failed === 0 };
   } finally {

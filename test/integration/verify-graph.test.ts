@@ -4,8 +4,12 @@
  * deep in the graph is tampered with on its mirror and the failure surfaces through the root.
  */
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
-import { git } from "../helpers/git.ts";
+import { silentReport } from "../../src/core/index.ts";
+import { verifyLockFile } from "../../src/verify/index.ts";
+import { git, tempDir } from "../helpers/git.ts";
 import { failures, publishGraph, type SetFixture, verifyText } from "./verify-fixture.ts";
 
 test("a graph of 3 levels and 20 atoms verifies clean, each atom once, online and offline", async (t) => {
@@ -38,5 +42,32 @@ test("a tampered atom three levels down fails verification of the root lock", as
       ["manifest-blob", `${victim.label}@${victim.version}`, c.url, blob],
       ["manifest-fields", `${victim.label}@${victim.version}`, c.url, "c0@1.0.0"],
     ],
+  );
+});
+
+test("processes: one listing and one fetch per mirror per level, one cat-file, none per atom", async (t) => {
+  const { root } = await publishGraph(t);
+  const dir = await tempDir(t, "eka-verify-");
+  writeFileSync(join(dir, "atom.lock"), root);
+  const spawned: string[] = [];
+  const result = await verifyLockFile({
+    cwd: dir,
+    offline: false,
+    cacheDir: await tempDir(t, "eka-cache-"),
+    report: silentReport,
+    onSpawn: (args) => spawned.push(args.filter((a) => !a.startsWith("-")).join(" ")),
+  });
+  assert.equal(result.ok, true);
+  const count = (prefix: string) => spawned.filter((a) => a.startsWith(prefix)).length;
+  // Levels: top (1 set), then mid and base (a0 locks base atoms too), then base again.
+  assert.equal(count("fetch"), 4, spawned.join("\n"));
+  assert.equal(spawned.filter((a) => /^ls-remote \S+ refs\/ekala\/init\*/.test(a)).length, 4);
+  assert.equal(count("remote"), 3, "each mirror is resolved once");
+  assert.equal(count("cat-file"), 1);
+  assert.equal(count("merge-base"), 0);
+  // Per set and level: listing, fetch and reading back its refs; the rest is fixed.
+  assert.ok(
+    spawned.length <= 3 * 4 + 2 * 3 + 2,
+    `${spawned.length} processes:\n${spawned.join("\n")}`,
   );
 });
