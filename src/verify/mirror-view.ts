@@ -79,6 +79,16 @@ export function refsOf(view: MirrorView, atom: Pick<LockedAtom, "label" | "versi
   return view.versions.get(versionKey(atom.label, atom.version)) ?? NONE;
 }
 
+/** A mirror with no ref at all for the version: behind (or withholding), not disagreeing. */
+export function servesNothing(refs: VersionRefs): boolean {
+  return (
+    refs.atom === null &&
+    refs.manifest === null &&
+    refs.origin === null &&
+    refs.content.length === 0
+  );
+}
+
 /** The mirror's `refs/ekala/init` is the locked set id. */
 export function checkMirrorIdentity(setId: SetId, view: MirrorView, subject: string): CheckResult {
   const at = { subject, mirror: view.mirror };
@@ -99,14 +109,17 @@ export function checkMirrorIdentity(setId: SetId, view: MirrorView, subject: str
 /**
  * Every mirror serves the same atom, manifest and origin commits (and content refs) for the
  * version: one result per disagreeing pair of mirrors and ref, naming both; one pass otherwise.
- * Only mirrors of the right identity take part (the others fail `mirror-identity`).
+ * Only mirrors of the right identity that have refs of the version take part (the others fail
+ * `mirror-identity`, or are behind: see `verifyAtom`).
  */
 export function checkMirrorAgreement(
   atom: LockedAtom,
   views: readonly MirrorView[],
 ): CheckResult[] {
   const subject = subjectOf(atom);
-  const answering = views.filter((v) => v.init === oidOfSetId(atom.set));
+  const answering = views.filter(
+    (v) => v.init === oidOfSetId(atom.set) && !servesNothing(refsOf(v, atom)),
+  );
   const [first, ...rest] = answering;
   if (first === undefined) return [];
   const results: CheckResult[] = [];

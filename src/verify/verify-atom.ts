@@ -24,8 +24,8 @@ import {
   checkOriginTree,
   subjectOf,
 } from "./atom-checks.ts";
-import { type CheckResult, compare, fail, pass } from "./check.ts";
-import { type MirrorView, refsOf } from "./mirror-view.ts";
+import { type CheckResult, compare, fail, pass, skip } from "./check.ts";
+import { type MirrorView, refsOf, servesNothing } from "./mirror-view.ts";
 
 export interface AtomVerification {
   readonly results: CheckResult[];
@@ -127,11 +127,17 @@ export async function verifyAtom(
     }
   }
   const originTrees = new Map<GitOid, GitOid | null>();
-  for (const view of views) {
-    if (view.init !== oidOfSetId(atom.set)) continue;
+  const ours = views.filter((v) => v.init === oidOfSetId(atom.set));
+  const serving = ours.filter((v) => !servesNothing(refsOf(v, atom))).length;
+  for (const view of ours) {
     const mirror = view.mirror;
     const at = { subject, mirror };
     const refs = refsOf(view, atom);
+    if (serving > 0 && servesNothing(refs)) {
+      // Behind (or withholding): a warning while another mirror serves the version (§7).
+      results.push(skip("atom-ref", at, "the mirror does not serve this version (behind?)"));
+      continue;
+    }
     results.push(checkAtomRef(atom, mirror, refs.atom));
     if (digest !== null) results.push(checkContentRef(atom, mirror, refs.content, digest));
     if (fields === null) continue;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { git, tempRepo } from "../helpers/git.ts";
 import { failures, lockText, publishSet, verifyText } from "./verify-fixture.ts";
 
 test("a published set verifies clean online, then offline from the cache", async (t) => {
@@ -57,4 +58,49 @@ test('a set served only by "::" (unpublished, this repository) is skipped, never
     ["atom-id:pass:button@1.0.0", "mirror-reachable:skip:button@1.0.0"],
   );
   assert.equal(result.skipped, 1);
+});
+
+test("a mirror behind is a skip while another serves the version; a version no mirror serves fails", async (t) => {
+  const set = await publishSet(t, [
+    { label: "button", version: "1.0.0" },
+    { label: "input", version: "1.0.0" },
+  ]);
+  const behind = await tempRepo(t, { bare: true });
+  // The second mirror has the identity and `input` only.
+  git(set.source, "push", "--quiet", `file://${behind}`, "refs/ekala/init:refs/ekala/init");
+  for (const kind of ["atoms", "manifests", "origins"]) {
+    git(
+      set.source,
+      "push",
+      "--quiet",
+      `file://${behind}`,
+      `refs/ekala/${kind}/input/1.0.0:refs/ekala/${kind}/input/1.0.0`,
+    );
+  }
+  const content = `refs/ekala/content/input/1.0.0/${set.atoms[1]!.content}`;
+  git(set.source, "push", "--quiet", `file://${behind}`, `${content}:${content}`);
+  const text = lockText([{ set, name: "ui", mirrors: [set.url, `file://${behind}`] }]);
+  const result = await verifyText(t, text);
+  assert.deepEqual(failures(result), []);
+  const skipped = result.checks.filter((c) => c.status === "skip");
+  assert.deepEqual(
+    skipped.map((c) => [c.check, c.subject, c.mirror]),
+    [["atom-ref", "button@1.0.0", `file://${behind}`]],
+  );
+
+  // The version removed from every mirror: the cached objects do not make it pass.
+  const refs = git(set.remote, "for-each-ref", "--format=%(refname)", "refs/ekala/")
+    .split("\n")
+    .filter((r) => r.includes("/button/"));
+  for (const ref of refs) git(set.remote, "update-ref", "-d", ref);
+  const gone = await verifyText(t, text, { cacheDir: result.cacheDir });
+  assert.deepEqual(
+    failures(gone)
+      .filter((f) => f.check === "atom-ref")
+      .map((f) => [f.subject, f.mirror, f.expected, f.actual]),
+    [
+      ["button@1.0.0", set.url, set.atoms[0]!.rev, "absent"],
+      ["button@1.0.0", `file://${behind}`, set.atoms[0]!.rev, "absent"],
+    ],
+  );
 });
