@@ -75,7 +75,15 @@ export async function verifyLockFile(request: VerifyRequest): Promise<VerifyResu
           ...spawn,
           timeoutMs: request.listTimeoutMs ?? LIST_TIMEOUT_MS,
         });
-    const outcome = await verifyGraph({ lock, file }, { repo, lister, report: request.report });
+    const outcome = await verifyGraph(
+      { lock, file },
+      {
+        repo,
+        lister,
+        report: request.report,
+        thorough: request.thorough !== false,
+      },
+    );
     return { ...outcome, lock: file, cache, offline: request.offline, ok: outcome.failed === 0 };
   } finally {
     await repo.close();

@@ -104,3 +104,28 @@ test("a mirror behind is a skip while another serves the version; a version no m
     ],
   );
 });
+
+test("the cheap checks (eka fetch): no b3 recomputation, no history walk; lock edits still caught", async (t) => {
+  const set = await publishSet(t, [
+    { label: "button", version: "1.0.0" },
+    { label: "input", version: "1.0.0" },
+  ]);
+  const cheap = await verifyText(t, lockText([{ set, name: "ui" }]), { thorough: false });
+  assert.deepEqual(failures(cheap), []);
+  const names = new Set(cheap.checks.map((c) => c.check));
+  assert.ok(!names.has("content-header") && !names.has("origin-ancestry"), [...names].join(" "));
+  assert.ok(names.has("content-lock") && names.has("content-ref") && names.has("atom-ref"));
+  const [button, input] = set.atoms;
+  const edited = await verifyText(
+    t,
+    lockText([{ set, name: "ui", atoms: [{ ...button!, content: input!.content }, input!] }]),
+    { thorough: false },
+  );
+  assert.deepEqual(
+    failures(edited).map((f) => [f.check, f.expected, f.actual]),
+    [
+      ["content-lock", input!.content, button!.content],
+      ["content-ref", input!.content, button!.content],
+    ],
+  );
+});
