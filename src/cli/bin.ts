@@ -2,10 +2,12 @@
  * Process entry point (bin/eka runs this file): wires main() to the real process.
  *
  * Start-up time matters (a no-op `eka resolve` should cost little more than `node -e 0`): Node's
- * compile cache keeps the type-stripped, compiled modules between runs, and a no-op resolve is
- * answered by `fast-resolve.ts` before `main` and every command are loaded.
+ * compile cache keeps the type-stripped, compiled modules between runs, a no-op resolve is
+ * answered by `fast-resolve.ts` before `main` and every command are loaded, and the dependency
+ * commands load only their own module (`LEAN`) rather than every command.
  */
 import { enableCompileCache } from "node:module";
+import type { Command } from "./command.ts";
 import type { Sink } from "./render.ts";
 
 enableCompileCache?.();
@@ -17,6 +19,17 @@ const sink: Sink = {
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code === "EPIPE") process.exit(0);
 });
+/** Commands whose module can run alone: `eka <name>` loads only it (and what it uses). */
+const LEAN: Readonly<Record<string, () => Promise<Command<unknown>>>> = {
+  add: async () => (await import("./commands/add.ts")).addCommand,
+  resolve: async () => (await import("./commands/resolve.ts")).resolveCommand,
+  update: async () => (await import("./commands/update.ts")).updateCommand,
+  remove: async () => (await import("./commands/remove.ts")).removeCommand,
+  tree: async () => (await import("./commands/tree.ts")).treeCommand,
+  outdated: async () => (await import("./commands/outdated.ts")).outdatedCommand,
+  config: async () => (await import("./commands/config.ts")).configCommand,
+};
+
 const argv = process.argv.slice(2);
 const fast =
   argv[0] === "resolve"
@@ -24,12 +37,19 @@ const fast =
     : null;
 if (fast !== null) process.exitCode = fast;
 else {
-  const { main } = await import("./main.ts");
-  process.exitCode = await main(argv, {
+  const io = {
     sink,
     env: process.env,
     cwd: process.cwd(),
     stdoutIsTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,
-  });
+  };
+  const lean = argv[0] === undefined ? undefined : LEAN[argv[0]];
+  if (lean !== undefined) {
+    const [{ runMain }, command] = await Promise.all([import("./run-main.ts"), lean()]);
+    process.exitCode = await runMain(argv, io, [command as Command<never>]);
+  } else {
+    const { main } = await import("./main.ts");
+    process.exitCode = await main(argv, io);
+  }
 }

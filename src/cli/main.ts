@@ -2,11 +2,7 @@
  * eka's command-line entry point: global flags, dispatch to a command, output and exit code.
  * Commands are thin (see command.ts); all behaviour lives in the library.
  */
-import { resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { loadSettingsOrFallback } from "../config/index.ts";
-import { EkaError, exitCodeFor } from "../core/errors.ts";
-import type { Command, OptionSpec, ParsedArgs } from "./command.ts";
+import type { Command } from "./command.ts";
 import { addCommand } from "./commands/add.ts";
 import { buildCommand } from "./commands/build.ts";
 import { configCommand } from "./commands/config.ts";
@@ -23,16 +19,7 @@ import { statusCommand } from "./commands/status.ts";
 import { treeCommand } from "./commands/tree.ts";
 import { updateCommand } from "./commands/update.ts";
 import { verifyCommand } from "./commands/verify.ts";
-import { commandHelp, GLOBAL_OPTIONS, mainHelp } from "./help.ts";
-import {
-  asEkaError,
-  CliReport,
-  type OutputOptions,
-  renderError,
-  renderResult,
-  type Sink,
-} from "./render.ts";
-import { VERSION } from "./version.ts";
+import { type MainIo, runMain } from "./run-main.ts";
 
 export const COMMANDS: readonly Command<never>[] = [
   initCommand,
@@ -53,129 +40,9 @@ export const COMMANDS: readonly Command<never>[] = [
   verifyCommand,
 ] as unknown as readonly Command<never>[];
 
-export interface MainIo {
-  readonly sink: Sink;
-  readonly env: NodeJS.ProcessEnv;
-  readonly cwd: string;
-  readonly stdoutIsTTY: boolean;
-  readonly stderrIsTTY: boolean;
-}
+export type { MainIo } from "./run-main.ts";
 
-function toParseArgsOptions(options: Readonly<Record<string, OptionSpec>>) {
-  const out: Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }> =
-    {};
-  for (const [name, spec] of Object.entries(options)) {
-    out[name] = {
-      type: spec.type,
-      ...(spec.short === undefined ? {} : { short: spec.short }),
-      ...(spec.multiple === undefined ? {} : { multiple: spec.multiple }),
-    };
-  }
-  return out;
-}
-
-function usageError(message: string, command?: string): EkaError {
-  return new EkaError("EKA_USAGE", message, {
-    hint:
-      command === undefined ? "run `eka --help` for the commands" : `run \`eka ${command} --help\``,
-  });
-}
-
-/** Splits global flags that come before the command name (`-C DIR`, `--version`, `--help`). */
-function splitGlobal(argv: readonly string[]) {
-  let dir: string | undefined;
-  let i = 0;
-  let help = false;
-  let version = false;
-  let json = false;
-  for (; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "-C") {
-      const next = argv[i + 1];
-      if (next === undefined) throw usageError("-C needs a directory");
-      dir = dir === undefined ? next : resolve(dir, next);
-      i++;
-    } else if (a === "-h" || a === "--help") help = true;
-    else if (a === "-V" || a === "--version") version = true;
-    else if (a === "--json") json = true;
-    else break;
-  }
-  return { dir, help, version, json, rest: argv.slice(i) };
-}
-
-export async function main(argv: readonly string[], io: MainIo): Promise<number> {
-  const { settings, error: configError } = loadSettingsOrFallback(io.env);
-  const wantsJson = argv.includes("--json");
-  const options: OutputOptions = {
-    json: wantsJson,
-    quiet: argv.includes("--quiet") || argv.includes("-q"),
-    color: settings.color.value && io.stderrIsTTY,
-    tty: io.stderrIsTTY,
-    debug: settings.debug.value,
-  };
-  const report = new CliReport(options, io.sink);
-  try {
-    const global = splitGlobal(argv);
-    const [name, ...rest] = global.rest;
-    if (global.version) {
-      renderResult([`eka ${VERSION}`], { version: VERSION }, report, options, io.sink);
-      return 0;
-    }
-    if (name === undefined || (global.help && name === undefined)) {
-      if (!global.help && name === undefined && !global.json) {
-        io.sink.err(mainHelp(COMMANDS, VERSION));
-        return 2;
-      }
-      io.sink.out(mainHelp(COMMANDS, VERSION));
-      return 0;
-    }
-    if (name === "help") {
-      const target = COMMANDS.find((c) => c.name === rest[0]);
-      io.sink.out(target === undefined ? mainHelp(COMMANDS, VERSION) : commandHelp(target));
-      return 0;
-    }
-    if (configError !== null) throw configError;
-    const command = COMMANDS.find((c) => c.name === name);
-    if (command === undefined) {
-      throw usageError(
-        `unknown command \`${name}\`; commands are: ${COMMANDS.map((c) => c.name).join(", ")}`,
-      );
-    }
-    if (global.help) {
-      io.sink.out(commandHelp(command));
-      return 0;
-    }
-    let parsed: ParsedArgs;
-    try {
-      parsed = parseArgs({
-        args: rest,
-        options: toParseArgsOptions({ ...command.options, ...GLOBAL_OPTIONS }),
-        allowPositionals: true,
-        strict: true,
-      });
-    } catch (error) {
-      throw usageError(error instanceof Error ? error.message : String(error), command.name);
-    }
-    if (parsed.values["help"] === true) {
-      io.sink.out(commandHelp(command));
-      return 0;
-    }
-    const [min, max] = command.positionals;
-    if (parsed.positionals.length < min || parsed.positionals.length > max) {
-      throw usageError(
-        parsed.positionals.length < min
-          ? `missing argument; usage: ${command.usage}`
-          : `unexpected argument \`${parsed.positionals[max]}\`; usage: ${command.usage}`,
-        command.name,
-      );
-    }
-    const cwd = global.dir === undefined ? io.cwd : resolve(io.cwd, global.dir);
-    const data = await command.run({ cwd, report, env: io.env }, parsed);
-    renderResult(command.render(data), data, report, options, io.sink);
-    return 0;
-  } catch (error) {
-    const eka = asEkaError(error);
-    renderError(eka, report, options, io.sink);
-    return exitCodeFor(eka.code);
-  }
+/** Runs eka with every command. */
+export function main(argv: readonly string[], io: MainIo): Promise<number> {
+  return runMain(argv, io, COMMANDS);
 }

@@ -24,11 +24,20 @@ export function isLabel(input: string): boolean {
   return labelProblems(input.normalize("NFKC")).length === 0;
 }
 
+/** Labels already found valid, by input: a ref listing repeats each label thousands of times. */
+const valid = new Map<string, Label>();
+
 /** Normalises (NFKC) and validates a label; throws EKA_LABEL_INVALID naming what is wrong. */
 export function parseLabel(input: string, where?: string): Label {
+  const known = valid.get(input);
+  if (known !== undefined) return known;
   const label = input.normalize("NFKC");
   const problems = labelProblems(label);
-  if (problems.length === 0) return label as Label;
+  if (problems.length === 0) {
+    if (valid.size > 100_000) valid.clear();
+    valid.set(input, label as Label);
+    return label as Label;
+  }
   const normalised = label === input ? "" : ` (${showText(label)} after NFKC normalisation)`;
   throw new EkaError(
     "EKA_LABEL_INVALID",

@@ -4,6 +4,7 @@
  * component (`refs/ekala/atoms/L/V`), so one ending in `.lock` is refused.
  */
 // The two functions alone: the semver entry point loads the whole package (dozens of modules).
+import SemVer from "semver/classes/semver.js";
 import compareBuild from "semver/functions/compare-build.js";
 import parse from "semver/functions/parse.js";
 import { EkaError } from "./errors.ts";
@@ -27,13 +28,40 @@ function versionProblem(text: string): string | null {
   return "it is not a semver 2.0.0 version";
 }
 
+/**
+ * Verdicts and parsed forms, memoized: a resolve checks and sorts the same few thousand version
+ * strings from ref listings over and over (sorting alone compares each one ~log n times).
+ */
+const problems = new Map<string, string | null>();
+const parsed = new Map<string, SemVer>();
+
+function cachedProblem(text: string): string | null {
+  let problem = problems.get(text);
+  if (problem === undefined) {
+    problem = versionProblem(text);
+    if (problems.size > 100_000) problems.clear();
+    problems.set(text, problem);
+  }
+  return problem;
+}
+
+function semverOf(version: Version): SemVer {
+  let value = parsed.get(version);
+  if (value === undefined) {
+    value = new SemVer(version);
+    if (parsed.size > 100_000) parsed.clear();
+    parsed.set(version, value);
+  }
+  return value;
+}
+
 export function isVersion(text: string): boolean {
-  return versionProblem(text) === null;
+  return cachedProblem(text) === null;
 }
 
 /** Validates a version; throws EKA_VERSION_INVALID saying what is wrong. */
 export function parseVersion(text: string, where?: string): Version {
-  const problem = versionProblem(text);
+  const problem = cachedProblem(text);
   if (problem === null) return text as Version;
   throw new EkaError("EKA_VERSION_INVALID", `invalid version ${showText(text)}: ${problem}`, {
     ...(where === undefined ? {} : { where }),
@@ -47,7 +75,7 @@ export function parseVersion(text: string, where?: string): Version {
  * is total: 0 only for identical versions. Ready for `Array.prototype.sort`.
  */
 export function compareVersions(a: Version, b: Version): number {
-  const byPrecedence = compareBuild(a, b);
+  const byPrecedence = compareBuild(semverOf(a), semverOf(b));
   if (byPrecedence !== 0) return byPrecedence;
   return a < b ? -1 : a > b ? 1 : 0;
 }

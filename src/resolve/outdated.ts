@@ -12,7 +12,6 @@ import {
   type Tag,
 } from "../core/index.ts";
 import { type MirrorLister, openMirrorLister } from "../git/index.ts";
-import { localSetView } from "./local-set.ts";
 import { planLock } from "./plan-lock.ts";
 import { openProject } from "./project.ts";
 import { listSet } from "./set-listing.ts";
@@ -52,8 +51,10 @@ export async function outdatedDeps(options: {
       [...labels].map(async ([name, wanted]) => {
         const set = project.manifest.sets.find((s) => s.name === name)!;
         const lockedId = plan.lockedSets.get(name)?.id ?? null;
-        if (set.mirrors[0] === LOCAL_MIRROR)
+        if (set.mirrors[0] === LOCAL_MIRROR) {
+          const { localSetView } = await import("./local-set.ts");
           return [name, await localSetView(project.dir, name, wanted)] as const;
+        }
         lister ??=
           options.lister?.() ?? openMirrorLister(project.dir, { timeoutMs: MIRROR_TIMEOUT_MS });
         return [

@@ -18,7 +18,6 @@ import {
   type Tag,
 } from "../core/index.ts";
 import { type MirrorLister, openMirrorLister } from "../git/index.ts";
-import { localSetView } from "./local-set.ts";
 import { assembleLock, type LockPlan, planLock, requestKey } from "./plan-lock.ts";
 import { resolveDep } from "./resolvers/index.ts";
 import { listSet } from "./set-listing.ts";
@@ -252,6 +251,8 @@ async function viewOf(
   }
   const lockedId = plan.lockedSets.get(name)?.id ?? null;
   if (declared.mirrors[0] === LOCAL_MIRROR) {
+    // Loaded on use: reading a set from the working tree needs publishing's and hashing's code.
+    const { localSetView } = await import("./local-set.ts");
     const view = await localSetView(options.dir, name, labels);
     if (lockedId !== null && view.id !== lockedId) {
       throw new EkaError(
