@@ -1,7 +1,7 @@
 /**
  * Sets with several mirrors (protocol.md §7), each case a test: a fork (another identity), an
  * unreachable mirror, a stale one, two mirrors equivocating on a version, a set whose identity
- * changed since the lock; and a mirror over a loopback git daemon.
+ * changed since the lock; and mirrors over a loopback git daemon and loopback smart HTTP.
  */
 import assert from "node:assert/strict";
 import { dirname } from "node:path";
@@ -9,7 +9,14 @@ import { test } from "node:test";
 import { runEka, runEkaJson, snapshot } from "../helpers/eka.ts";
 import { git, tempDir } from "../helpers/git.ts";
 import { startGitDaemon } from "../helpers/git-daemon.ts";
-import { atomCommit, consumer, publishedSet, publishVersion, read } from "./resolve-fixtures.ts";
+import {
+  atomCommit,
+  consumer,
+  gitHttpServer,
+  publishedSet,
+  publishVersion,
+  read,
+} from "./resolve-fixtures.ts";
 
 function setsBody(mirrors: readonly string[], deps: string): string {
   return `\n[package.sets]\ncore = [${mirrors.map((m) => JSON.stringify(m)).join(", ")}]\n\n[deps.from.core]\n${deps}`;
@@ -121,17 +128,21 @@ test("a set whose id changed since the lock is a hard error, never a silent re-l
   assert.deepEqual(snapshot(app), before);
 });
 
-test("a set served over a loopback git daemon resolves to the same lock as over file://", async (t) => {
+test("a set served over a loopback git daemon and over loopback smart HTTP resolves to the same lock as over file://", async (t) => {
   const core = await publishedSet(t, { auth: ["1.0.0", "1.3.0"] });
-  const daemon = await startGitDaemon(t, dirname(core.remote));
-  const url = daemon.url(core.remote.slice(dirname(core.remote).length));
-  const viaDaemon = await consumer(t, setsBody([url], 'auth = "^1"\n'));
+  const base = dirname(core.remote);
+  const name = core.remote.slice(base.length + 1);
+  const daemon = await startGitDaemon(t, base);
+  const http = await gitHttpServer(t, base);
+  const urls = [daemon.url(name), `${http}${name}`];
   const viaFile = await consumer(t, setsBody([core.url], 'auth = "^1"\n'));
-  for (const app of [viaDaemon, viaFile]) {
-    const run = await runEka(app, ["resolve"]);
-    assert.equal(run.code, 0, run.stderr);
-  }
+  assert.equal((await runEka(viaFile, ["resolve"])).code, 0);
   const strip = (text: string) => text.replace(/mirrors = .*/, "");
-  assert.equal(strip(read(viaDaemon, "atom.lock")), strip(read(viaFile, "atom.lock")));
-  assert.match(read(viaDaemon, "atom.lock"), new RegExp(`mirrors = \\["${url}"\\]`));
+  for (const url of urls) {
+    const app = await consumer(t, setsBody([url], 'auth = "^1"\n'));
+    const run = await runEka(app, ["resolve"]);
+    assert.equal(run.code, 0, `${url}: ${run.stderr}`);
+    assert.equal(strip(read(app, "atom.lock")), strip(read(viaFile, "atom.lock")), url);
+    assert.ok(read(app, "atom.lock").includes(`mirrors = ["${url}"]`), url);
+  }
 });
