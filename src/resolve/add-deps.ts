@@ -25,6 +25,7 @@ import type { MirrorLister } from "../git/index.ts";
 import { type PairFile, writePair } from "./pair-transaction.ts";
 import { openProject, readProjectTexts } from "./project.ts";
 import { type DepChange, syncLock } from "./sync-lock.ts";
+import type { FetchSettings } from "./types.ts";
 
 export interface AddOptions {
   readonly cwd: string;
@@ -35,6 +36,8 @@ export interface AddOptions {
   readonly aliases: ReadonlyMap<string, string>;
   readonly report: Report;
   readonly lister?: () => Promise<MirrorLister>;
+  /** For downloaded pins (`nix+url`, `nix+tar`, `nix+build`). */
+  readonly fetch?: FetchSettings;
 }
 
 export interface AddedDep {
@@ -141,6 +144,7 @@ export async function addDeps(options: AddOptions): Promise<AddOutcome> {
     report: options.report,
     force: (r) => r.type === "atom" && keys.has(`${r.set}/${r.label}`),
     ...(options.lister === undefined ? {} : { lister: options.lister }),
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   });
   const ids = new Map(result.lock.sets.map((s) => [s.name, s.id]));
   const added: AddedDep[] = [];

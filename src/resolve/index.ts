@@ -25,6 +25,7 @@ export type {
   DepKind,
   DepRequest,
   DepRequestOf,
+  FetchSettings,
   NixBuildRequest,
   NixGitRequest,
   NixTarRequest,

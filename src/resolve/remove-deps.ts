@@ -10,12 +10,15 @@ import type { MirrorLister } from "../git/index.ts";
 import { type PairFile, writePair } from "./pair-transaction.ts";
 import { openProject, readProjectTexts } from "./project.ts";
 import { type DepChange, syncLock } from "./sync-lock.ts";
+import type { FetchSettings } from "./types.ts";
 
 export interface RemoveOptions {
   readonly cwd: string;
   readonly labels: readonly string[];
   readonly report: Report;
   readonly lister?: () => Promise<MirrorLister>;
+  /** For downloaded pins (`nix+url`, `nix+tar`, `nix+build`). */
+  readonly fetch?: FetchSettings;
 }
 
 export interface RemoveOutcome {
@@ -55,6 +58,7 @@ export async function removeDeps(options: RemoveOptions): Promise<RemoveOutcome>
     dir: project.dir,
     report: options.report,
     ...(options.lister === undefined ? {} : { lister: options.lister }),
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   });
   const files: PairFile[] = [{ name: ATOM_MANIFEST_FILE, text }];
   if (result.changed) files.push({ name: LOCK_FILE, text: result.text });

@@ -4,7 +4,7 @@ import type { MirrorLister } from "../git/index.ts";
 import { writePair } from "./pair-transaction.ts";
 import { openProject } from "./project.ts";
 import { type DepChange, syncLock } from "./sync-lock.ts";
-import type { DepRequest } from "./types.ts";
+import type { DepRequest, FetchSettings } from "./types.ts";
 
 export interface ResolveOptions {
   readonly cwd: string;
@@ -14,6 +14,8 @@ export interface ResolveOptions {
   /** `eka update`: these dependencies (labels or names; all when empty) resolved again. */
   readonly update?: readonly string[];
   readonly lister?: () => Promise<MirrorLister>;
+  /** For downloaded pins (`nix+url`, `nix+tar`, `nix+build`). */
+  readonly fetch?: FetchSettings;
 }
 
 export interface ResolveOutcome {
@@ -65,6 +67,9 @@ export async function resolveProject(options: ResolveOptions): Promise<ResolveOu
       ...(options.offline === undefined ? {} : { offline: options.offline }),
       ...(force === undefined ? {} : { force }),
       ...(options.lister === undefined ? {} : { lister: options.lister }),
+      ...(options.fetch === undefined
+        ? {}
+        : { fetch: { ...options.fetch, refresh: options.update !== undefined } }),
     },
   );
   if (result.changed) await writePair(project.dir, [{ name: LOCK_FILE, text: result.text }]);

@@ -21,7 +21,7 @@ import { type MirrorLister, openMirrorLister } from "../git/index.ts";
 import { assembleLock, type LockPlan, planLock, requestKey } from "./plan-lock.ts";
 import { resolveDep } from "./resolvers/index.ts";
 import { listSet } from "./set-listing.ts";
-import type { DepRequest, ResolveContext, SetView } from "./types.ts";
+import type { DepRequest, FetchSettings, ResolveContext, SetView } from "./types.ts";
 
 /** Every mirror listing gets this long. */
 export const MIRROR_TIMEOUT_MS = 60_000;
@@ -38,6 +38,8 @@ export interface SyncOptions {
   readonly force?: (request: DepRequest) => boolean;
   /** The ref lister (default: git in `dir`); tests inject one. */
   readonly lister?: () => Promise<MirrorLister>;
+  /** For downloaded pins (`nix+url`, `nix+tar`, `nix+build`). */
+  readonly fetch?: FetchSettings;
   /** Name of the lock file in messages. */
   readonly lockFile?: string;
 }
@@ -207,7 +209,12 @@ async function resolvePending(
     }
     return view;
   };
-  const ctx: ResolveContext = { report, atomSet, lister };
+  const ctx: ResolveContext = {
+    report,
+    atomSet,
+    lister,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  };
   // Every set's mirrors are listed at once, before any resolver waits on one.
   for (const name of labels.keys()) atomSet(name).catch(() => {});
 

@@ -3,6 +3,8 @@
  * is what a manifest asks for, a `LockedDep` (core) what the lock records. Both are tagged by
  * the same `type` string the lock uses, and a `Resolver<K>` turns one into the other.
  */
+
+import type { FetchLimits } from "../config/index.ts";
 import type {
   B3Digest,
   GitOid,
@@ -89,8 +91,19 @@ export interface SetView {
   versions(label: Label): readonly AtomCandidate[];
 }
 
+/** What locking a downloaded pin (`nix+url`, `nix+tar`, `nix+build`) needs. */
+export interface FetchSettings {
+  /** The cache directory (`settings.cacheDir`). */
+  readonly cacheDir: string;
+  readonly limits?: FetchLimits;
+  /** Revalidate cached downloads with the server (`eka update`). */
+  readonly refresh?: boolean;
+}
+
 export interface ResolveContext {
   readonly report: Report;
+  /** For downloaded pins; absent: they cannot be locked (EKA_INTERNAL). */
+  readonly fetch?: FetchSettings;
   /** The set named in the manifest, listed once (one listing per mirror) for every label needed. */
   atomSet(name: Tag): Promise<SetView>;
   /** The ref lister (opened on first use). */

@@ -1,6 +1,7 @@
 import { aliasTable, loadSettings } from "../../config/index.ts";
 import { addDeps } from "../../resolve/index.ts";
 import { defineCommand, stringOption } from "../command.ts";
+import { fetchSettings } from "./fetch-settings.ts";
 import { renderChanges } from "./render-changes.ts";
 
 export const addCommand = defineCommand({
@@ -38,6 +39,7 @@ export const addCommand = defineCommand({
       uris: args.positionals,
       aliases: aliasTable(loadSettings(ctx.env)),
       report: ctx.report,
+      fetch: fetchSettings(ctx.env),
       ...(set === undefined ? {} : { set }),
     });
   },

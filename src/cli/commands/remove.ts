@@ -1,5 +1,6 @@
 import { removeDeps } from "../../resolve/index.ts";
 import { defineCommand } from "../command.ts";
+import { fetchSettings } from "./fetch-settings.ts";
 import { renderChanges } from "./render-changes.ts";
 
 export const removeCommand = defineCommand({
@@ -14,7 +15,12 @@ export const removeCommand = defineCommand({
   positionals: [1, Number.POSITIVE_INFINITY],
   examples: ["eka remove auth-service", "eka remove button validator --json"],
   async run(ctx, args) {
-    return removeDeps({ cwd: ctx.cwd, labels: args.positionals, report: ctx.report });
+    return removeDeps({
+      cwd: ctx.cwd,
+      labels: args.positionals,
+      report: ctx.report,
+      fetch: fetchSettings(ctx.env),
+    });
   },
   render(result) {
     return [

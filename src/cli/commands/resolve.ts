@@ -1,5 +1,6 @@
 import { type ResolveOutcome, resolveProject } from "../../resolve/index.ts";
 import { defineCommand, flag } from "../command.ts";
+import { fetchSettings } from "./fetch-settings.ts";
 import { renderOutcome } from "./render-changes.ts";
 
 export const resolveCommand = defineCommand({
@@ -34,6 +35,7 @@ export const resolveCommand = defineCommand({
       report: ctx.report,
       locked: flag(args, "locked"),
       offline: flag(args, "offline"),
+      fetch: fetchSettings(ctx.env),
     });
   },
   render: renderOutcome,

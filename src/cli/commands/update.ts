@@ -1,5 +1,6 @@
 import { resolveProject } from "../../resolve/index.ts";
 import { defineCommand } from "../command.ts";
+import { fetchSettings } from "./fetch-settings.ts";
 import { renderOutcome } from "./render-changes.ts";
 
 export const updateCommand = defineCommand({
@@ -15,7 +16,12 @@ export const updateCommand = defineCommand({
   positionals: [0, Number.POSITIVE_INFINITY],
   examples: ["eka update", "eka update auth-service", "eka update auth-service nixpkgs --json"],
   async run(ctx, args) {
-    return resolveProject({ cwd: ctx.cwd, report: ctx.report, update: args.positionals });
+    return resolveProject({
+      cwd: ctx.cwd,
+      report: ctx.report,
+      update: args.positionals,
+      fetch: fetchSettings(ctx.env),
+    });
   },
   render: renderOutcome,
 });

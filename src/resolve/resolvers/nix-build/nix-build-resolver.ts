@@ -1,24 +1,30 @@
 /**
- * `nix+build` (protocol.md §8). Locking it needs the content's hash computed the way Nix does
- * (NAR serialisation), which eka does not do yet: resolving one is a clear error, and a lock
- * entry that eka did not write is kept while its URL, unpack and exec still match.
+ * `nix+build` (protocol.md §8): `{ build = URL, unpack, exec }`: what `<nix/fetchurl.nix>` checks at build time,
+ * computed by eka's fetch layer (downloads cached; `file://` read in place). A locked entry
+ * stays while its URL, unpack and exec match.
  */
-import { EkaError } from "../../../core/errors.ts";
 import type { Resolver } from "../../types.ts";
+import { fetchLayer } from "../fetch-context.ts";
 
 export const nixBuildResolver: Resolver<"nix+build"> = {
   kind: "nix+build",
 
-  async resolve(request) {
-    throw new EkaError(
-      "EKA_NOT_SUPPORTED",
-      `cannot lock ${request.name}: nix+build dependencies are not supported yet`,
-      {
-        where: `deps.direct.nix.${request.name}`,
-        hint: "lock it with a git dependency ({ git = URL, ref = … }) for now",
-        data: { name: request.name, url: request.url },
-      },
+  async resolve(request, ctx) {
+    const { fetch, context, options } = await fetchLayer(ctx);
+    const { hash } = await fetch.lockBuild(
+      request.url,
+      { unpack: request.unpack, exec: request.exec },
+      context,
+      options,
     );
+    return {
+      type: "nix+build",
+      name: request.name,
+      url: request.url,
+      hash,
+      unpack: request.unpack,
+      exec: request.exec,
+    };
   },
 
   isSatisfiedBy(request, locked) {

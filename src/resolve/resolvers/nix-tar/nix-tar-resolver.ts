@@ -1,24 +1,18 @@
 /**
- * `nix+tar` (protocol.md §8). Locking it needs the content's hash computed the way Nix does
- * (NAR serialisation), which eka does not do yet: resolving one is a clear error, and a lock
- * entry that eka did not write is kept while its URL still match.
+ * `nix+tar` (protocol.md §8): `{ tar = URL }`: the NAR sha256 of the unpacked archive (`nix-prefetch-url --unpack URL`),
+ * computed by eka's fetch layer (downloads cached; `file://` read in place). A locked entry
+ * stays while its URL match.
  */
-import { EkaError } from "../../../core/errors.ts";
 import type { Resolver } from "../../types.ts";
+import { fetchLayer } from "../fetch-context.ts";
 
 export const nixTarResolver: Resolver<"nix+tar"> = {
   kind: "nix+tar",
 
-  async resolve(request) {
-    throw new EkaError(
-      "EKA_NOT_SUPPORTED",
-      `cannot lock ${request.name}: nix+tar dependencies are not supported yet`,
-      {
-        where: `deps.direct.nix.${request.name}`,
-        hint: "lock it with a git dependency ({ git = URL, ref = … }) for now",
-        data: { name: request.name, url: request.url },
-      },
-    );
+  async resolve(request, ctx) {
+    const { fetch, context, options } = await fetchLayer(ctx);
+    const { hash } = await fetch.lockTar(request.url, context, options);
+    return { type: "nix+tar", name: request.name, url: request.url, hash };
   },
 
   isSatisfiedBy(request, locked) {

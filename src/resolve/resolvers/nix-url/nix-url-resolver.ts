@@ -1,24 +1,18 @@
 /**
- * `nix+url` (protocol.md §8). Locking it needs the content's hash computed the way Nix does
- * (NAR serialisation), which eka does not do yet: resolving one is a clear error, and a lock
- * entry that eka did not write is kept while its URL still match.
+ * `nix+url` (protocol.md §8): `{ url = URL }`: the flat sha256 of the file (`nix-prefetch-url URL`),
+ * computed by eka's fetch layer (downloads cached; `file://` read in place). A locked entry
+ * stays while its URL match.
  */
-import { EkaError } from "../../../core/errors.ts";
 import type { Resolver } from "../../types.ts";
+import { fetchLayer } from "../fetch-context.ts";
 
 export const nixUrlResolver: Resolver<"nix+url"> = {
   kind: "nix+url",
 
-  async resolve(request) {
-    throw new EkaError(
-      "EKA_NOT_SUPPORTED",
-      `cannot lock ${request.name}: nix+url dependencies are not supported yet`,
-      {
-        where: `deps.direct.nix.${request.name}`,
-        hint: "lock it with a git dependency ({ git = URL, ref = … }) for now",
-        data: { name: request.name, url: request.url },
-      },
-    );
+  async resolve(request, ctx) {
+    const { fetch, context, options } = await fetchLayer(ctx);
+    const { hash } = await fetch.lockUrl(request.url, context, options);
+    return { type: "nix+url", name: request.name, url: request.url, hash };
   },
 
   isSatisfiedBy(request, locked) {
