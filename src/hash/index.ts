@@ -12,6 +12,7 @@ export {
   createBlake3,
 } from "./blake3.ts";
 export { type NarHash, type NarHashOptions, narHashPath } from "./nar-hash.ts";
+export { type NarStreamOptions, narHashStream } from "./nar-parse.ts";
 export { type ByteSink, NAR_MAGIC, NarWriter, narString } from "./nar-writer.ts";
 export {
   fromNixBase32,

@@ -29,14 +29,17 @@ export interface NarHash {
 }
 
 /** The NAR hash of `path` (not following it when it is a symlink). */
-export async function narHashPath(path: string, options: NarHashOptions = {}): Promise<NarHash> {
+export async function narHashPath(
+  path: string | Buffer,
+  options: NarHashOptions = {},
+): Promise<NarHash> {
   const writer = new NarWriter(createHash("sha256"));
   writer.magic();
-  const root = Buffer.from(path);
+  const root = typeof path === "string" ? Buffer.from(path) : path;
   try {
     await dump(writer, root, options.executable === true);
   } catch (error) {
-    throw asIoError(error, path);
+    throw asIoError(error, root.toString());
   }
   const size = writer.size;
   return { digest: writer.digest(), size };

@@ -152,6 +152,20 @@ export class NarWriter {
     this.raw(CLOSE);
   }
 
+  /** Starts a regular file whose `size` bytes of contents follow through `raw`. */
+  regularStart(size: number, executable: boolean): void {
+    this.raw(executable ? EXECUTABLE : REGULAR);
+    if (this.#used + 8 > CAPACITY) this.#flush();
+    this.#buffer.writeBigUInt64LE(BigInt(size), this.#used);
+    this.#used += 8;
+  }
+
+  /** Ends a regular file started with `regularStart` once its `size` bytes are written. */
+  regularEnd(size: number): void {
+    this.#pad(size);
+    this.raw(CLOSE);
+  }
+
   /** Reads exactly `size` bytes of `fd` into the hash. */
   async #contents(fd: number, size: number, where: string): Promise<void> {
     let left = size;

@@ -1,0 +1,148 @@
+/**
+ * What keeps an unpacked archive inside its target directory and within its size limit. Entry
+ * names are handled as bytes ("binary strings": one char per byte, as `latin1` reads them), so
+ * names that are not UTF-8 land on disk exactly as the archive spells them.
+ *
+ * Refused, with `EKA_ARCHIVE_INVALID` naming the entry: an absolute name, a `..` component, an
+ * entry written through a symlink of the archive, a hard link to anything but a regular file
+ * of the archive, a symlink whose target (absolute, or relative and followed through the other
+ * links of the archive) leaves the directory, devices and fifos, and more bytes (or entries,
+ * counted at 512 bytes each) than the limit allows.
+ */
+import { lstatSync, readlinkSync } from "node:fs";
+import { EkaError } from "../core/index.ts";
+
+/** Bytes an entry costs besides its contents: bounds archives of countless empty entries. */
+const ENTRY_COST = 512;
+/** Symlinks followed when checking where one points (Linux's own limit). */
+const MAX_LINK_DEPTH = 40;
+
+export class UnpackGuard {
+  readonly root: string;
+  readonly #rootBytes: Buffer;
+  readonly #limit: number;
+  readonly #where: string;
+  #used = 0;
+  readonly #symlinks = new Set<string>();
+
+  constructor(root: string, limit: number, where: string) {
+    this.root = root;
+    this.#rootBytes = Buffer.from(root);
+    this.#limit = limit;
+    this.#where = where;
+  }
+
+  /** A refusal naming the archive and, when given, the entry. */
+  refuse(message: string, entry?: string, hint?: string): EkaError {
+    const shown = entry === undefined ? "" : ` (entry ${JSON.stringify(show(entry))})`;
+    return new EkaError(
+      "EKA_ARCHIVE_INVALID",
+      `refusing to unpack ${this.#where}: ${message}${shown}`,
+      {
+        where: this.#where,
+        hint: hint ?? "the archive is damaged or hostile; ask its publisher, or use another URL",
+        data: { url: this.#where, ...(entry === undefined ? {} : { entry: show(entry) }) },
+      },
+    );
+  }
+
+  /**
+   * The entry's path relative to the root, as normalised components (`./` and empty components
+   * dropped), or null for the root itself. Refuses absolute names, `..`, and names under a
+   * symlink the archive made.
+   */
+  entryPath(name: string): string | null {
+    if (name.startsWith("/")) throw this.refuse("an absolute path", name);
+    const parts = name.split("/").filter((p) => p !== "" && p !== ".");
+    if (parts.includes("..")) throw this.refuse("a path with `..` leaves the directory", name);
+    if (parts.length === 0) return null;
+    for (let i = 1; i < parts.length; i++) {
+      if (this.#symlinks.has(parts.slice(0, i).join("/"))) {
+        throw this.refuse("an entry inside a symlink of the archive", name);
+      }
+    }
+    return parts.join("/");
+  }
+
+  /** The bytes of the absolute path of a relative entry path. */
+  abs(relative: string | null): Buffer {
+    if (relative === null) return this.#rootBytes;
+    return Buffer.concat([this.#rootBytes, Buffer.from(`/${relative}`, "latin1")]);
+  }
+
+  /** Counts an entry and its bytes against the limit. */
+  charge(bytes: number, entry: string): void {
+    this.#used += bytes + ENTRY_COST;
+    if (this.#used > this.#limit) {
+      throw this.refuse(
+        `it unpacks to more than ${this.#limit} bytes (fetch.max-unpacked-size)`,
+        entry,
+        "a decompression bomb, or a really large archive: raise fetch.max-unpacked-size in eka.toml if you trust it",
+      );
+    }
+  }
+
+  /** Checks a symlink's target lexically and remembers the link for the final check. */
+  symlink(relative: string, target: string): void {
+    if (target.startsWith("/"))
+      throw this.refuse(`a symlink to the absolute path ${show(target)}`, relative);
+    if (target === "") throw this.refuse("a symlink with an empty target", relative);
+    this.#symlinks.add(relative);
+  }
+
+  /** Forgets a path replaced by a later entry of the same name. */
+  replaced(relative: string): void {
+    this.#symlinks.delete(relative);
+  }
+
+  /**
+   * Once everything is unpacked: every symlink, followed through the archive's other symlinks,
+   * must stay inside the root (its target need not exist).
+   */
+  checkLinks(): void {
+    for (const link of this.#symlinks) this.#resolve(link);
+  }
+
+  #resolve(link: string): void {
+    const stack = link.split("/");
+    stack.pop();
+    let pending = this.#readlink(link).split("/");
+    let depth = 0;
+    while (pending.length > 0) {
+      const part = pending.shift()!;
+      if (part === "" || part === ".") continue;
+      if (part === "..") {
+        if (stack.length === 0)
+          throw this.refuse("a symlink that points outside the directory", link);
+        stack.pop();
+        continue;
+      }
+      stack.push(part);
+      const here = stack.join("/");
+      if (!this.#isSymlink(here)) continue;
+      if (++depth > MAX_LINK_DEPTH) throw this.refuse("a loop of symlinks", link);
+      const target = this.#readlink(here);
+      if (target.startsWith("/"))
+        throw this.refuse("a symlink that points outside the directory", link);
+      stack.pop();
+      pending = [...target.split("/"), ...pending];
+    }
+  }
+
+  #isSymlink(relative: string): boolean {
+    try {
+      return lstatSync(this.abs(relative)).isSymbolicLink();
+    } catch {
+      return false;
+    }
+  }
+
+  #readlink(relative: string): string {
+    return readlinkSync(this.abs(relative), { encoding: "buffer" }).toString("latin1");
+  }
+}
+
+/** A byte-string name as text for messages. */
+export function show(name: string): string {
+  return Buffer.from(name, "latin1").toString("utf8");
+}

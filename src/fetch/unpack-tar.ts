@@ -1,0 +1,91 @@
+/**
+ * Unpacks a tar stream (after its decompressor) through an `UnpackWriter`. tar-stream parses the
+ * headers (ustar, pax, GNU long names); names are taken as bytes (`latin1`), or as UTF-8 when a
+ * pax header gave them, as POSIX says. Pax global headers (git archive's commit comment) are
+ * skipped, as libarchive skips them.
+ */
+import { createReadStream } from "node:fs";
+import type { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { extract, type Header } from "tar-stream";
+import type { UnpackGuard } from "./unpack-guard.ts";
+import { UnpackWriter } from "./unpack-writer.ts";
+
+type Pax = Readonly<Record<string, string>> | null | undefined;
+
+/** A name as bytes: from a pax header it is UTF-8, else it was read as latin1 (raw bytes). */
+function bytesName(text: string, fromPax: boolean): string {
+  return fromPax ? Buffer.from(text, "utf8").toString("latin1") : text;
+}
+
+export async function unpackTar(
+  file: string,
+  decompressor: Transform | null,
+  guard: UnpackGuard,
+): Promise<void> {
+  const writer = new UnpackWriter(guard);
+  const options = { filenameEncoding: "latin1", allowUnknownFormat: false };
+  const parser = extract(options as Parameters<typeof extract>[0]);
+  parser.on("entry", (header: Header, stream, next) => {
+    const pax = header.pax as Pax;
+    let fd: number | null = null;
+    const fail = (error: unknown) => {
+      if (fd !== null) writer.fileEnd(fd);
+      fd = null;
+      stream.resume();
+      parser.destroy(error instanceof Error ? error : new Error(String(error)));
+    };
+    try {
+      const name = bytesName(header.name, pax?.["path"] !== undefined);
+      const link = bytesName(header.linkname ?? "", pax?.["linkpath"] !== undefined);
+      switch (header.type as string | null | undefined) {
+        case "file":
+        case "contiguous-file":
+        case null:
+        case undefined: {
+          fd = writer.fileStart(name, header.mode ?? 0o644, header.size ?? 0).fd;
+          stream.on("data", (chunk) => {
+            try {
+              if (fd !== null) writer.fileWrite(fd, chunk as Buffer);
+            } catch (error) {
+              fail(error);
+            }
+          });
+          stream.on("end", () => {
+            if (fd === null) return;
+            writer.fileEnd(fd);
+            fd = null;
+            next();
+          });
+          return;
+        }
+        case "directory":
+          writer.directory(name);
+          break;
+        case "symlink":
+          writer.symlink(name, link);
+          break;
+        case "link":
+          writer.hardlink(name, link);
+          break;
+        case "pax-global-header":
+        case "pax-header":
+        case "gnu-long-path":
+        case "gnu-long-link-path":
+          break;
+        default:
+          throw guard.refuse(
+            `an entry of type ${header.type} (only files, directories and links unpack)`,
+            name,
+          );
+      }
+      stream.on("end", () => next());
+      stream.resume();
+    } catch (error) {
+      fail(error);
+    }
+  });
+  const source = createReadStream(file, { highWaterMark: 1 << 20 });
+  if (decompressor === null) await pipeline(source, parser);
+  else await pipeline(source, decompressor, parser);
+}

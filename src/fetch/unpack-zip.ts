@@ -1,0 +1,84 @@
+/**
+ * Unpacks a zip file through an `UnpackWriter` (yauzl reads the central directory, checks entry
+ * sizes and refuses absolute and `..` names itself). Unix modes come from the external attributes
+ * when the archive was made on Unix (symlinks, the execute bit), as libarchive reads them; other
+ * entries are plain files and directories.
+ */
+import { type Entry, open as openZip, type ZipFile } from "yauzl";
+import type { UnpackGuard } from "./unpack-guard.ts";
+import { UnpackWriter } from "./unpack-writer.ts";
+
+const UNIX = 3;
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+const S_IFDIR = 0o040000;
+
+function openFile(path: string): Promise<ZipFile> {
+  return new Promise((resolve, reject) => {
+    openZip(
+      path,
+      { lazyEntries: true, autoClose: true, validateEntrySizes: true, decodeStrings: true },
+      (error, zip) => (error === null ? resolve(zip) : reject(error)),
+    );
+  });
+}
+
+function readEntry(zip: ZipFile, entry: Entry): Promise<NodeJS.ReadableStream> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (error, stream) =>
+      error === null ? resolve(stream) : reject(error),
+    );
+  });
+}
+
+export async function unpackZip(file: string, guard: UnpackGuard): Promise<void> {
+  const writer = new UnpackWriter(guard);
+  const zip = await openFile(file);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      zip.on("error", reject);
+      zip.on("end", resolve);
+      zip.on("entry", (entry: Entry) => {
+        handle(zip, entry, writer).then(
+          () => zip.readEntry(),
+          (error) => {
+            zip.close();
+            reject(error);
+          },
+        );
+      });
+      zip.readEntry();
+    });
+  } finally {
+    if (zip.isOpen) zip.close();
+  }
+}
+
+async function handle(zip: ZipFile, entry: Entry, writer: UnpackWriter): Promise<void> {
+  const name = Buffer.from(entry.fileName, "utf8").toString("latin1");
+  const unix = entry.versionMadeBy >> 8 === UNIX;
+  const mode = unix ? entry.externalFileAttributes >>> 16 : 0;
+  const type = mode & S_IFMT;
+  if (name.endsWith("/") || type === S_IFDIR) {
+    writer.directory(name);
+    return;
+  }
+  const stream = await readEntry(zip, entry);
+  if (type === S_IFLNK) {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > 4096) throw new Error(`symlink ${entry.fileName} has a target over 4096 bytes`);
+      chunks.push(chunk);
+    }
+    writer.symlink(name, Buffer.concat(chunks).toString("latin1"));
+    return;
+  }
+  const { fd } = writer.fileStart(name, unix ? mode : 0o644, entry.uncompressedSize);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) writer.fileWrite(fd, chunk);
+  } finally {
+    writer.fileEnd(fd);
+  }
+}
