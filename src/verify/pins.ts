@@ -5,13 +5,14 @@
  *   it peels to) at `rev` proves it. Otherwise (the branch moved on) `rev` itself is fetched into
  *   the cache by id, full history, which the server refuses when it does not have it. Offline: the
  *   commit must already be in the cache.
- * - `nix+url`, `nix+tar`, `nix+build`: the hash must recompute from the bytes at the URL. Not
- *   checked yet (reported as `skip`, never as a pass): recomputing needs the fetchers of
- *   `src/fetch/`, which were not there when verify was written.
+ * - `nix+url`, `nix+tar`, `nix+build`: the hash must recompute from the bytes at the URL, with
+ *   the same functions that locked it (`src/fetch`: flat sha256, NAR sha256 of the unpacked
+ *   archive, or what `builtin:fetchurl` checks), revalidated with the server (a `file://` URL is
+ *   read again every time). Offline they are not recomputed (a `skip`, never a pass).
  */
-import { EkaError, type LockedNixDep } from "../core/index.ts";
+import { EkaError, type LockedNixDep, type Report } from "../core/index.ts";
 import { type GitBackend, type MirrorLister, redactUrl } from "../git/index.ts";
-import { type CheckResult, fail, pass, skip } from "./check.ts";
+import { type CheckResult, compare, fail, pass, skip } from "./check.ts";
 import { readOrNull } from "./verify-atom.ts";
 
 const PIN_NAMESPACE = "refs/eka-pins/";
@@ -20,18 +21,19 @@ export function pinSubject(pin: LockedNixDep): string {
   return `nix:${pin.name}`;
 }
 
+export interface PinContext {
+  /** eka's cache directory (downloads are cached there); absent: hashes are not recomputed. */
+  readonly cacheDir?: string;
+  readonly report: Report;
+}
+
 export async function verifyPin(
   repo: GitBackend,
   lister: MirrorLister | null,
   pin: LockedNixDep,
+  context: PinContext,
 ): Promise<CheckResult> {
-  if (pin.type !== "nix+git") {
-    return skip(
-      "pin-hash",
-      { subject: pinSubject(pin), mirror: redactUrl(pin.url) },
-      `${pin.type} hash ${pin.hash} not recomputed: no fetcher for ${pin.type} pins yet (TODO)`,
-    );
-  }
+  if (pin.type !== "nix+git") return verifyHashPin(pin, lister !== null, context);
   const at = { subject: pinSubject(pin), mirror: redactUrl(pin.url) };
   const expected = `commit ${pin.rev}`;
   if (lister === null) {
@@ -63,4 +65,54 @@ export async function verifyPin(
   return object?.type === "commit"
     ? pass("pin-git", at, `${pin.rev} fetched from the URL`)
     : fail("pin-git", at, "the locked rev is not a commit", expected, object?.type ?? "absent");
+}
+
+type Locked = Promise<{ readonly hash: string }>;
+interface FetchContext {
+  readonly cacheDir: string;
+  readonly report: Report;
+}
+interface FetchLocks {
+  lockUrl(url: string, ctx: FetchContext, options?: { refresh?: boolean }): Locked;
+  lockTar(url: string, ctx: FetchContext, options?: { refresh?: boolean }): Locked;
+  lockBuild(
+    url: string,
+    flags: { readonly unpack: boolean; readonly exec: boolean },
+    ctx: FetchContext,
+    options?: { refresh?: boolean },
+  ): Locked;
+}
+
+/** A downloaded pin: its hash recomputed from the bytes at its URL. */
+async function verifyHashPin(
+  pin: Exclude<LockedNixDep, { type: "nix+git" }>,
+  online: boolean,
+  context: PinContext,
+): Promise<CheckResult> {
+  const at = { subject: pinSubject(pin), mirror: redactUrl(pin.url) };
+  if (!online || context.cacheDir === undefined) {
+    return skip("pin-hash", at, `${pin.type} hash ${pin.hash} is recomputed online only`);
+  }
+  // Loaded on first use (the layer is heavy: HTTP, archives, xz), typed structurally: verify
+  // needs only these three functions of src/fetch (see its lock-hash.ts).
+  const fetch = (await import("../fetch/index.ts")) as unknown as FetchLocks;
+  if (typeof fetch.lockUrl !== "function") {
+    return skip("pin-hash", at, `${pin.type} hash ${pin.hash} not recomputed: no fetcher here`);
+  }
+  const ctx = { cacheDir: context.cacheDir, report: context.report };
+  const options = { refresh: true };
+  let hash: string;
+  try {
+    const locked =
+      pin.type === "nix+url"
+        ? await fetch.lockUrl(pin.url, ctx, options)
+        : pin.type === "nix+tar"
+          ? await fetch.lockTar(pin.url, ctx, options)
+          : await fetch.lockBuild(pin.url, { unpack: pin.unpack, exec: pin.exec }, ctx, options);
+    hash = locked.hash;
+  } catch (error) {
+    if (!(error instanceof EkaError)) throw error;
+    return fail("pin-hash", at, `cannot recompute: ${error.message}`, pin.hash, error.code);
+  }
+  return compare("pin-hash", at, `${pin.type} hash of the bytes at the URL`, pin.hash, hash);
 }

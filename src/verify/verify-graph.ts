@@ -39,6 +39,8 @@ import { readOrNull, verifyAtom } from "./verify-atom.ts";
 export interface VerifyGraphOptions {
   /** The repository holding (or receiving) the objects: eka's cache repository. */
   readonly repo: GitBackend;
+  /** eka's cache directory: downloads of pins whose hash is recomputed are cached there. */
+  readonly cacheDir?: string;
   /** Lists mirrors; null verifies offline, from what the cache holds. */
   readonly lister: MirrorLister | null;
   readonly report: Report;
@@ -222,7 +224,12 @@ export async function verifyGraph(
   }
   for (const pin of pendingPins) {
     pins++;
-    checks.push(await verifyPin(repo, lister, pin));
+    checks.push(
+      await verifyPin(repo, lister, pin, {
+        report,
+        ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+      }),
+    );
   }
   report.progress("verifying atoms", seenAtoms.size, seenAtoms.size);
   return {

@@ -81,6 +81,7 @@ export async function verifyLockFile(request: VerifyRequest): Promise<VerifyResu
         repo,
         lister,
         report: request.report,
+        cacheDir: request.cacheDir,
         thorough: request.thorough !== false,
       },
     );
