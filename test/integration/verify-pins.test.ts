@@ -4,9 +4,19 @@
  * fails with both values.
  */
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
-import { type GitOid, type LockedNixGit, parseLabel } from "../../src/core/index.ts";
-import { git, tempRepo } from "../helpers/git.ts";
+import {
+  type GitOid,
+  type LockedNixDep,
+  type LockedNixGit,
+  parseLabel,
+  type SriHash,
+} from "../../src/core/index.ts";
+import { git, tempDir, tempRepo } from "../helpers/git.ts";
 import { assertFailure, failures, lockText, publishSet, verifyText } from "./verify-fixture.ts";
 
 function pin(name: string, url: string, rev: string): LockedNixGit {
@@ -44,4 +54,77 @@ test("nix+git pins: tip and older commits pass, an unknown rev fails, offline re
   const offlineOf = (name: string) => offline.checks.find((c) => c.subject === `nix:${name}`)!;
   assert.equal(offlineOf("older").status, "pass", "fetched by id into the cache");
   assert.equal(offlineOf("gone").status, "skip");
+});
+
+test("nix+url and nix+tar pins: hashes recompute; bytes changed behind a locked hash fail with both", async (t) => {
+  const set = await publishSet(t, [{ label: "button", version: "1.0.0" }]);
+  const dir = await tempDir(t, "eka-pins-");
+  const file = join(dir, "data.txt");
+  writeFileSync(file, "original bytes\n");
+  mkdirSync(join(dir, "src", "pkg"), { recursive: true });
+  writeFileSync(join(dir, "src", "pkg", "a.txt"), "one\n");
+  const tarball = join(dir, "pkg.tar.gz");
+  execFileSync("tar", ["-czf", tarball, "-C", join(dir, "src"), "pkg"]);
+  const sri = (bytes: Buffer) =>
+    `sha256-${createHash("sha256").update(bytes).digest("base64")}` as SriHash;
+  // The oracle: Nix itself (nix-prefetch-url --unpack, as builtins.fetchTarball hashes).
+  const nixTarHash = (): SriHash => {
+    const base32 = execFileSync("nix-prefetch-url", ["--unpack", `file://${tarball}`], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+    const hex = execFileSync("nix-hash", ["--type", "sha256", "--to-base16", base32], {
+      encoding: "utf8",
+    }).trim();
+    return `sha256-${Buffer.from(hex, "hex").toString("base64")}` as SriHash;
+  };
+  const tarHash = nixTarHash();
+  const fileHash = sri(readFileSync(file));
+  const pins: LockedNixDep[] = [
+    {
+      type: "nix+url",
+      name: parseLabel("data"),
+      url: `file://${file}`,
+      hash: fileHash,
+    },
+    { type: "nix+tar", name: parseLabel("pkg"), url: `file://${tarball}`, hash: tarHash },
+  ];
+  const text = lockText([{ set, name: "ui" }], pins);
+  const clean = await verifyText(t, text);
+  assert.deepEqual(failures(clean), []);
+  assert.deepEqual(
+    clean.checks.filter((c) => c.check === "pin-hash").map((c) => [c.subject, c.status]),
+    [
+      ["nix:data", "pass"],
+      ["nix:pkg", "pass"],
+    ],
+  );
+
+  writeFileSync(file, "changed bytes\n");
+  writeFileSync(join(dir, "src", "pkg", "a.txt"), "two\n");
+  execFileSync("tar", ["-czf", tarball, "-C", join(dir, "src"), "pkg"]);
+  const changedTar = nixTarHash();
+  assert.notEqual(changedTar, tarHash);
+  const tampered = await verifyText(t, text);
+  assert.deepEqual(failures(tampered), [
+    {
+      check: "pin-hash",
+      subject: "nix:data",
+      mirror: `file://${file}`,
+      expected: fileHash,
+      actual: sri(readFileSync(file)),
+    },
+    {
+      check: "pin-hash",
+      subject: "nix:pkg",
+      mirror: `file://${tarball}`,
+      expected: tarHash,
+      actual: changedTar,
+    },
+  ]);
+  const offline = await verifyText(t, text, { offline: true, cacheDir: tampered.cacheDir });
+  assert.deepEqual(
+    offline.checks.filter((c) => c.check === "pin-hash").map((c) => c.status),
+    ["skip", "skip"],
+  );
 });
