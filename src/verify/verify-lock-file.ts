@@ -9,7 +9,11 @@ import { ensureBareRepository, openMirrorLister, openRepository } from "../git/i
 import { describeCheck } from "./check.ts";
 import { type VerifyOutcome, verifyGraph } from "./verify-graph.ts";
 
-/** The cache repository inside eka's cache directory. */
+/**
+ * The cache repository inside eka's cache directory: the same repository as the atom cache of
+ * `src/fetch` (`ATOM_CACHE_REPO`, not imported here: that module is heavy), which keeps its
+ * refs apart (`refs/cache/…`, `refs/ekala/atoms/…`) from verification's `refs/eka-mirrors/…`.
+ */
 export function cacheRepositoryPath(cacheDir: string): string {
   return join(cacheDir, "git");
 }

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
+import { renameSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
+import { parseLock, silentReport } from "../../src/core/index.ts";
+import { ATOM_CACHE_REPO, cacheLockedAtoms } from "../../src/fetch/index.ts";
 import { git, tempRepo } from "../helpers/git.ts";
 import { failures, lockText, publishSet, verifyText } from "./verify-fixture.ts";
 
@@ -17,6 +21,8 @@ test("a published set verifies clean online, then offline from the cache", async
   assert.deepEqual(failures(online), []);
   assert.equal(online.ok, true);
   assert.equal(online.atoms, 2);
+  // One cache repository, shared with the atom cache that evaluation uses.
+  assert.equal(online.cache, join(online.cacheDir, ATOM_CACHE_REPO));
   const names = new Set(online.checks.map((c) => c.check));
   for (const name of [
     "atom-id",
@@ -128,4 +134,26 @@ test("the cheap checks (eka fetch): no b3 recomputation, no history walk; lock e
       ["content-ref", input!.content, button!.content],
     ],
   );
+});
+
+test("what verification fetched serves evaluation's atom cache with every mirror gone", async (t) => {
+  const set = await publishSet(t, [
+    { label: "button", version: "1.0.0" },
+    { label: "input", version: "1.0.0" },
+  ]);
+  const text = lockText([{ set, name: "ui" }]);
+  const verified = await verifyText(t, text, { thorough: false });
+  assert.equal(verified.ok, true);
+  const away = `${set.remote}.away`;
+  renameSync(set.remote, away);
+  try {
+    const graph = await cacheLockedAtoms(parseLock(text), {
+      cacheDir: verified.cacheDir,
+      report: silentReport,
+    });
+    assert.equal(graph.atoms.length, 2);
+    assert.equal(graph.fetched, 0, "nothing left to fetch");
+  } finally {
+    renameSync(away, set.remote);
+  }
 });
