@@ -1,6 +1,6 @@
 /** `eka tree`: the dependencies with their sets, requirements and locked versions, from the files alone. */
 import { formatRequirement, type Report } from "../core/index.ts";
-import { planLock, requestKey } from "./plan-lock.ts";
+import { planSync, requestKey } from "./plan-lock.ts";
 import { openProject } from "./project.ts";
 import { describeLocked } from "./sync-lock.ts";
 
@@ -37,7 +37,7 @@ export async function depTree(options: {
   readonly report: Report;
 }): Promise<DepTree> {
   const project = await openProject(options.cwd);
-  const plan = planLock(project.manifest, project.requests, project.lock);
+  const plan = planSync(project.manifest, project.requests, project.lock);
   const pending = new Set(plan.pending.map((p) => requestKey(p.request)));
   const lockedId = (name: string) => plan.lockedSets.get(name as never)?.id ?? null;
   const lockedOf = (key: string) => {

@@ -7,8 +7,9 @@ import {
   type LockedAtom,
   parseAtomManifest,
   parseLock,
+  type Version,
 } from "../core/index.ts";
-import { lockIfUpToDate, planLock, requestKey } from "./plan-lock.ts";
+import { lockIfUpToDate, planLock, planSync, requestKey, withVersion } from "./plan-lock.ts";
 import { requestsOf } from "./requests.ts";
 
 const SET_A = "a".repeat(40);
@@ -115,5 +116,50 @@ test("direct dependencies: read by shape, every problem reported at once with it
     (error: { code: string; diagnostics: { line: number }[] }) =>
       error.code === "EKA_MANIFEST_INVALID" &&
       error.diagnostics.map((d) => d.line).join(",") === "6,7,8",
+  );
+});
+
+test("{version} in a download URL: filled from the kept atom, or pending until the atom is resolved", () => {
+  const body = (req: string) =>
+    `[deps.from.a]\nauth = "${req}"\n\n[deps.direct.nix]\ndocs = { url = "https://x.example/auth-{version}.txt", version = "from.a.auth" }\n`;
+  const kept = manifest(body("^1.5"));
+  const url = (version: string) => `https://x.example/auth-${version}.txt`;
+  const lock = parseLock(
+    formatLock({
+      ...LOCK,
+      deps: [
+        ...LOCK.deps,
+        {
+          type: "nix+url",
+          name: "docs",
+          url: url("1.5.1"),
+          hash: `sha256-${"A".repeat(43)}=`,
+        } as never,
+      ],
+    }),
+  );
+  const plan = planSync(kept.m, kept.requests, lock);
+  assert.deepEqual(plan.pending, []);
+  assert.ok(plan.kept.some((d) => d.type === "nix+url" && d.url === url("1.5.1")));
+  const moved = manifest(body("^2"));
+  const pending = planSync(moved.m, moved.requests, lock).pending.map((p) => p.request);
+  assert.deepEqual(
+    pending.map((r) => [r.type, r.type === "atom" ? r.label : r.url]),
+    [
+      ["atom", "auth"],
+      ["nix+url", "https://x.example/auth-{version}.txt"],
+    ],
+  );
+  const filled = withVersion(pending[1]!, new Map([["a/auth", "2.0.0" as Version]]));
+  assert.equal(filled?.type === "nix+url" ? filled.url : null, url("2.0.0"));
+  assert.throws(
+    () =>
+      requestsOf(
+        parseAtomManifest(
+          '[package]\nlabel = "app"\nversion = "0.1.0"\n\n[deps.direct.nix]\nd = { url = "https://x.example/{version}", version = "from.a.nope" }\n',
+        ),
+      ),
+    (error: { diagnostics: { message: string }[] }) =>
+      /must name an atom dependency/.test(error.diagnostics[0]?.message ?? ""),
   );
 });

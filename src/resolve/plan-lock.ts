@@ -13,7 +13,7 @@ import {
   type LockedDep,
   type LockedSet,
 } from "../core/lock-types.ts";
-import type { SetId, Tag } from "../core/types.ts";
+import type { SetId, Tag, Version } from "../core/types.ts";
 import { isSatisfied } from "./resolvers/index.ts";
 import type { DepRequest } from "./types.ts";
 
@@ -78,6 +78,63 @@ export function planLock(
   return { kept, pending, pruned, lockedSets };
 }
 
+/** `set/label` → version, of the atoms among `deps` (set names from `sets`). */
+export function atomVersions(
+  deps: readonly LockedDep[],
+  sets: readonly LockedSet[],
+): Map<string, Version> {
+  const names = new Map<SetId, Tag>(sets.map((s) => [s.id, s.name]));
+  const out = new Map<string, Version>();
+  for (const d of deps) {
+    const name = d.type === "atom" ? names.get(d.set) : undefined;
+    if (d.type === "atom" && name !== undefined) out.set(`${name}/${d.label}`, d.version);
+  }
+  return out;
+}
+
+/**
+ * The request with `{version}` in its URL filled from `versions` (`set/label` → version), or
+ * null when the atom it names has no version there yet. Requests without `from` are returned
+ * as they are.
+ */
+export function withVersion(
+  request: DepRequest,
+  versions: ReadonlyMap<string, Version>,
+): DepRequest | null {
+  if (request.type === "atom" || request.type === "nix+git" || request.from === undefined) {
+    return request;
+  }
+  const version = versions.get(`${request.from.set}/${request.from.label}`);
+  if (version === undefined) return null;
+  const { from: _, ...rest } = request;
+  return { ...rest, url: request.url.replaceAll("{version}", version) } as DepRequest;
+}
+
+/**
+ * `planLock` for a whole manifest: downloads whose URL takes an atom's version (`{version}`)
+ * are compared with the lock once that atom's kept version is filled in; when the atom itself
+ * must be resolved, they are pending, still holding their template (the resolution fills it
+ * once the atoms are resolved: atoms first, so there are no cycles).
+ */
+export function planSync(
+  manifest: Pick<AtomManifest, "sets">,
+  requests: readonly DepRequest[],
+  lock: Lock | null,
+  force: (request: DepRequest) => boolean = () => false,
+): LockPlan {
+  const atoms = requests.filter((r) => r.type === "atom");
+  const first = planLock(manifest, atoms, lock, force);
+  const versions = atomVersions(first.kept, lock?.sets ?? []);
+  const waiting = new Set<DepRequest>();
+  const filled = requests.map((r) => {
+    const done = withVersion(r, versions);
+    if (done !== null) return done;
+    waiting.add(r);
+    return r;
+  });
+  return planLock(manifest, filled, lock, (r) => waiting.has(r) || force(r));
+}
+
 /** The lock made of `deps`, with the sets they come from (mirrors as the manifest lists them). */
 export function assembleLock(
   manifest: Pick<AtomManifest, "sets">,
@@ -105,7 +162,7 @@ export function lockIfUpToDate(
   lockText: string | null,
 ): Lock | null {
   if (lock === null || lockText === null) return null;
-  const plan = planLock(manifest, requests, lock);
+  const plan = planSync(manifest, requests, lock);
   if (plan.pending.length > 0 || plan.pruned.length > 0) return null;
   const ids = new Map<Tag, SetId>([...plan.lockedSets].map(([name, set]) => [name, set.id]));
   const kept = assembleLock(manifest, plan.kept, ids);

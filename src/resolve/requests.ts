@@ -8,7 +8,7 @@ import { type Diagnostic, EkaError, formatLocation } from "../core/errors.ts";
 import { parseRequirement } from "../core/requirement.ts";
 import { showText } from "../core/show-text.ts";
 import type { PlainTable } from "../core/toml.ts";
-import type { DepRequest } from "./types.ts";
+import type { DepRequest, VersionSource } from "./types.ts";
 
 const NIX_EXAMPLE =
   'nixpkgs = { git = "https://github.com/NixOS/nixpkgs", ref = "nixos-unstable" }, or ' +
@@ -21,8 +21,36 @@ function only(spec: PlainTable, allowed: readonly string[]): string | null {
     : `unknown key${extra.length === 1 ? "" : "s"} ${extra.join(", ")}`;
 }
 
+const FROM = /^from\.([^.]+)\.([^.]+)$/;
+
+/**
+ * `version = "from.<set>.<label>"` on a download (protocol.md §8): `{version}` in its URL takes
+ * that atom dependency's resolved version. The atom must be a dependency of this manifest.
+ */
+function versionFrom(
+  text: string | undefined,
+  url: string,
+  atoms: AtomManifest["deps"],
+): { from?: VersionSource } | string {
+  if (text === undefined) {
+    return url.includes("{version}")
+      ? 'the URL holds {version} but no version = "from.<set>.<label>" says which atom\'s'
+      : {};
+  }
+  const match = FROM.exec(text);
+  const dep = atoms.find((d) => d.set === match?.[1] && d.label === match?.[2]);
+  if (match === null || dep === undefined) {
+    const known = atoms.map((d) => `from.${d.set}.${d.label}`).join(", ");
+    return `version ${showText(text)} must name an atom dependency as "from.<set>.<label>"${known === "" ? " (there are none)" : ` (${known})`}`;
+  }
+  if (!url.includes("{version}"))
+    return `version ${showText(text)} is given but the URL holds no {version}`;
+  return { from: { set: dep.set, label: dep.label } };
+}
+
 function nixRequest(
   name: AtomManifest["nixDeps"][number],
+  atoms: AtomManifest["deps"],
 ): { ok: true; request: DepRequest } | { ok: false; message: string } {
   const spec = name.spec;
   const str = (key: string): string | undefined =>
@@ -58,23 +86,30 @@ function nixRequest(
     const key = "url" in spec ? "url" : "tar";
     const url = str(key);
     if (url === undefined) return fail(`${key} must be a URL string`);
-    const extra = only(spec, [key]);
+    const extra = only(spec, [key, "version"]);
     if (extra !== null) return fail(extra);
+    const from = versionFrom(str("version"), url, atoms);
+    if (typeof from === "string") return fail(from);
     return {
       ok: true,
-      request: { type: key === "url" ? "nix+url" : "nix+tar", name: name.name, url },
+      request: { type: key === "url" ? "nix+url" : "nix+tar", name: name.name, url, ...from },
     };
   }
   if ("build" in spec) {
     const url = str("build");
     if (url === undefined) return fail("build must be a URL string");
-    const extra = only(spec, ["build", "unpack", "exec"]);
+    const extra = only(spec, ["build", "unpack", "exec", "version"]);
     if (extra !== null) return fail(extra);
+    const from = versionFrom(str("version"), url, atoms);
+    if (typeof from === "string") return fail(from);
     const unpack = "unpack" in spec ? bool("unpack") : false;
     const exec = "exec" in spec ? bool("exec") : false;
     if (unpack === undefined || exec === undefined)
       return fail("unpack and exec must be true or false");
-    return { ok: true, request: { type: "nix+build", name: name.name, url, unpack, exec } };
+    return {
+      ok: true,
+      request: { type: "nix+build", name: name.name, url, unpack, exec, ...from },
+    };
   }
   return fail("it has none of git, url, tar or build");
 }
@@ -104,7 +139,7 @@ export function requestsOf(manifest: AtomManifest): DepRequest[] {
     }
   }
   for (const dep of manifest.nixDeps) {
-    const got = nixRequest(dep);
+    const got = nixRequest(dep, manifest.deps);
     if (got.ok) out.push(got.request);
     else {
       problems.push({

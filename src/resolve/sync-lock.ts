@@ -13,12 +13,21 @@ import {
   LOCAL_MIRROR,
   type Lock,
   type LockedDep,
+  type LockedSet,
   type Report,
   type SetId,
   type Tag,
 } from "../core/index.ts";
 import { type MirrorLister, openMirrorLister } from "../git/index.ts";
-import { assembleLock, type LockPlan, planLock, requestKey } from "./plan-lock.ts";
+import {
+  assembleLock,
+  atomVersions,
+  type LockPlan,
+  type PendingRequest,
+  planSync,
+  requestKey,
+  withVersion,
+} from "./plan-lock.ts";
 import { resolveDep } from "./resolvers/index.ts";
 import { listSet } from "./set-listing.ts";
 import type { DepRequest, FetchSettings, ResolveContext, SetView } from "./types.ts";
@@ -133,7 +142,7 @@ export async function syncLock(
   options: SyncOptions,
 ): Promise<SyncResult> {
   const lockFile = options.lockFile ?? "atom.lock";
-  const plan = planLock(manifest, requests, oldLock, options.force);
+  const plan = planSync(manifest, requests, oldLock, options.force);
   const ids = new Map<Tag, SetId>();
   for (const [name, set] of plan.lockedSets) ids.set(name, set.id);
 
@@ -219,27 +228,53 @@ async function resolvePending(
   for (const name of labels.keys()) atomSet(name).catch(() => {});
 
   let done = 0;
-  report.progress("resolving", 0, plan.pending.length);
-  const settled = await Promise.allSettled(
-    plan.pending.map(async ({ request, prefer }) => {
-      try {
-        if (prefer !== undefined && request.type === "atom") {
-          const view = await atomSet(request.set);
-          const same = view.versions(request.label).find((c) => c.version === prefer.version);
-          if (same?.commit === prefer.rev) return prefer;
-        }
-        return await resolveDep(request, ctx);
-      } finally {
-        report.progress("resolving", ++done, plan.pending.length);
+  const total = plan.pending.length;
+  report.progress("resolving", 0, total);
+  const resolveOne = async ({ request, prefer }: PendingRequest): Promise<LockedDep> => {
+    try {
+      if (prefer !== undefined && request.type === "atom") {
+        const view = await atomSet(request.set);
+        const same = view.versions(request.label).find((c) => c.version === prefer.version);
+        if (same?.commit === prefer.rev) return prefer;
       }
-    }),
-  );
-  const failure = settled.find((s) => s.status === "rejected");
-  if (failure !== undefined) throw failure.reason;
-  const out: LockedDep[] = [];
-  for (const s of settled) if (s.status === "fulfilled") out.push(s.value);
+      return await resolveDep(request, ctx);
+    } finally {
+      report.progress("resolving", ++done, total);
+    }
+  };
+  // Downloads whose URL takes an atom's version wait for the atoms; everything else at once.
+  const waits = (p: PendingRequest) =>
+    p.request.type !== "atom" && p.request.type !== "nix+git" && p.request.from !== undefined;
+  const first = plan.pending.filter((p) => !waits(p));
+  const out = await settleAll(first.map(resolveOne));
+  const versions = atomVersions(plan.kept, oldLockSets(plan));
+  for (const [i, p] of first.entries()) {
+    const locked = out[i];
+    if (p.request.type === "atom" && locked?.type === "atom") {
+      versions.set(`${p.request.set}/${p.request.label}`, locked.version);
+    }
+  }
+  const later = plan.pending.filter(waits).map((p) => {
+    const request = withVersion(p.request, versions);
+    if (request === null)
+      throw new EkaError("EKA_INTERNAL", `no version for ${requestKey(p.request)}`);
+    return { request };
+  });
+  out.push(...(await settleAll(later.map(resolveOne))));
   for (const [name, view] of views) ids.set(name, (await view).id);
   return out;
+}
+
+/** Like Promise.all, but waits for every promise before throwing the first failure. */
+async function settleAll<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failure = settled.find((s) => s.status === "rejected");
+  if (failure !== undefined) throw failure.reason;
+  return settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+}
+
+function oldLockSets(plan: LockPlan): LockedSet[] {
+  return [...plan.lockedSets.values()];
 }
 
 async function viewOf(

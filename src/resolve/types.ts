@@ -40,11 +40,19 @@ export interface NixGitRequest {
   readonly version?: Requirement;
 }
 
+/** `version = "from.<set>.<label>"`: the atom whose resolved version fills `{version}`. */
+export interface VersionSource {
+  readonly set: Tag;
+  readonly label: Label;
+}
+
 /** `{ url = URL }`. */
 export interface NixUrlRequest {
   readonly type: "nix+url";
   readonly name: Label;
   readonly url: string;
+  /** With `{version}` in `url`: until resolution substitutes it (see `withVersions`). */
+  readonly from?: VersionSource;
 }
 
 /** `{ tar = URL }`. */
@@ -52,6 +60,8 @@ export interface NixTarRequest {
   readonly type: "nix+tar";
   readonly name: Label;
   readonly url: string;
+  /** With `{version}` in `url`: until resolution substitutes it (see `withVersions`). */
+  readonly from?: VersionSource;
 }
 
 /** `{ build = URL, unpack, exec }`. */
@@ -59,6 +69,8 @@ export interface NixBuildRequest {
   readonly type: "nix+build";
   readonly name: Label;
   readonly url: string;
+  /** With `{version}` in `url`: until resolution substitutes it (see `withVersions`). */
+  readonly from?: VersionSource;
   readonly unpack: boolean;
   readonly exec: boolean;
 }
