@@ -37,13 +37,8 @@ export async function fetchLayer(ctx: ResolveContext) {
   if (ctx.fetch === undefined) {
     throw new EkaError("EKA_INTERNAL", "locking a downloaded dependency needs fetch settings");
   }
-  // Typed structurally: resolution needs only these three functions of the fetch layer.
-  const fetch = (await import("../../fetch/index.ts")) as unknown as FetchLocks;
-  if (typeof fetch.lockUrl !== "function") {
-    throw new EkaError("EKA_NOT_SUPPORTED", "this eka cannot lock downloaded dependencies yet", {
-      hint: "lock it with a git dependency ({ git = URL, ref = … }) for now",
-    });
-  }
+  // Checked structurally: resolution needs only these three functions of the fetch layer.
+  const fetch: FetchLocks = await import("../../fetch/index.ts");
   const context: FetchContext = {
     cacheDir: ctx.fetch.cacheDir,
     report: ctx.report,
