@@ -5,7 +5,7 @@
  * (atom id, version, config digest).
  */
 import { readFile } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import type { ConfigObject } from "../core/config-digest.ts";
 import {
   ATOM_MANIFEST_FILE,
@@ -155,17 +155,23 @@ async function idOf(dir: string, manifest: AtomManifest, env: NodeJS.ProcessEnv)
   }
 }
 
+/** The atom directory: `start` or the nearest directory above it with an atom.toml. */
+async function findAtom(start: string): Promise<{ dir: string; text: string }> {
+  for (let dir = start; ; dir = dirname(dir)) {
+    const text = await readText(join(dir, ATOM_MANIFEST_FILE), "the atom manifest");
+    if (text !== null) return { dir, text };
+    if (dirname(dir) === dir) break;
+  }
+  throw new EkaError("EKA_ATOM_MISSING", `no ${ATOM_MANIFEST_FILE} in ${start} or above it`, {
+    where: start,
+    hint: "run eka eval in an atom's directory, or give its path: eka eval pkgs/app",
+  });
+}
+
 async function prepare(options: EvalOptions): Promise<Prepared> {
-  const dir = resolve(options.cwd, options.path ?? ".");
+  const { dir, text } = await findAtom(resolve(options.cwd, options.path ?? "."));
   const manifestFile = join(dir, ATOM_MANIFEST_FILE);
   const shown = relative(options.cwd, manifestFile) || ATOM_MANIFEST_FILE;
-  const text = await readText(manifestFile, "the atom manifest");
-  if (text === null) {
-    throw new EkaError("EKA_ATOM_MISSING", `no ${ATOM_MANIFEST_FILE} in ${dir}`, {
-      where: dir,
-      hint: "run eka eval in an atom's directory, or give its path: eka eval pkgs/app",
-    });
-  }
   const manifest = parseAtomManifest(text, shown);
   const lockShown = relative(options.cwd, join(dir, LOCK_FILE)) || LOCK_FILE;
   const lockText = await readText(join(dir, LOCK_FILE), "the lock");
