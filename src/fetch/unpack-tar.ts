@@ -28,6 +28,8 @@ export async function unpackTar(
   const parser = extract(options as Parameters<typeof extract>[0]);
   parser.on("entry", (header: Header, stream, next) => {
     const pax = header.pax as Pax;
+    // The parser's failure reaches the pipeline; the entry stream's copy of it is not news.
+    stream.on("error", () => {});
     let fd: number | null = null;
     const fail = (error: unknown) => {
       if (fd !== null) writer.fileEnd(fd);

@@ -1,6 +1,6 @@
 /**
- * Unpacks a zip file through an `UnpackWriter` (yauzl reads the central directory, checks entry
- * sizes and refuses absolute and `..` names itself). Unix modes come from the external attributes
+ * Unpacks a zip file through an `UnpackWriter` (yauzl reads the central directory and checks
+ * entry sizes; names are kept as bytes and checked by `UnpackGuard`). Unix modes come from the external attributes
  * when the archive was made on Unix (symlinks, the execute bit), as libarchive reads them; other
  * entries are plain files and directories.
  */
@@ -17,7 +17,7 @@ function openFile(path: string): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
     openZip(
       path,
-      { lazyEntries: true, autoClose: true, validateEntrySizes: true, decodeStrings: true },
+      { lazyEntries: true, autoClose: true, validateEntrySizes: true, decodeStrings: false },
       (error, zip) => (error === null ? resolve(zip) : reject(error)),
     );
   });
@@ -55,7 +55,9 @@ export async function unpackZip(file: string, guard: UnpackGuard): Promise<void>
 }
 
 async function handle(zip: ZipFile, entry: Entry, writer: UnpackWriter): Promise<void> {
-  const name = Buffer.from(entry.fileName, "utf8").toString("latin1");
+  // The name's bytes as stored (UTF-8 when the archive says so, else whatever the maker wrote),
+  // as libarchive takes them; UnpackGuard checks them.
+  const name = (entry.fileName as unknown as Buffer).toString("latin1");
   const unix = entry.versionMadeBy >> 8 === UNIX;
   const mode = unix ? entry.externalFileAttributes >>> 16 : 0;
   const type = mode & S_IFMT;
@@ -69,7 +71,7 @@ async function handle(zip: ZipFile, entry: Entry, writer: UnpackWriter): Promise
     let size = 0;
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > 4096) throw new Error(`symlink ${entry.fileName} has a target over 4096 bytes`);
+      if (size > 4096) throw new Error(`symlink ${name} has a target over 4096 bytes`);
       chunks.push(chunk);
     }
     writer.symlink(name, Buffer.concat(chunks).toString("latin1"));
