@@ -115,4 +115,45 @@ run eka add "file://$demo/remote.git::button@^9" || true
 run eka add nosuch:org/repo::x || true
 run git status --short   # only the new, uncommitted atom: the failed adds wrote nothing
 
+step "atoms carry Nix code: acme's button gets modules and is published as 0.3.0"
+export EKA_CACHE_DIR="$demo/cache"   # eka's cache (atoms for Nix) inside the demo directory
+export NIX_CONFIG="substituters ="   # builds here are local: no binary cache is asked
+(cd "$demo/acme" \
+  && printf '{ Label = "button"; }\n' > pkgs/button/mod.nix \
+  && printf '"<button>${cfg.greeting}</button>"\n' > pkgs/button/Render.nix \
+  && sed -i 's/^version = "0.2.1"/version = "0.3.0"/' pkgs/button/atom.toml \
+  && git add -A && git commit -q -m "button 0.3.0: Nix code" && eka publish -q)
+run sed -i 's/^button = .*/button = "^0.3"/' atom.toml
+run eka resolve
+
+step "the app's own Nix code: public members are capitalised files, deps are the locked atoms"
+printf '{ }\n' > mod.nix
+printf '"<page>" + deps.acme.button.render + "</page>"\n' > Page.nix
+cat > Package.nix <<'NIX'
+derivation {
+  name = "page";
+  system = cfg.system;
+  builder = "/bin/sh";
+  args = [ "-c" "echo '${atom.page}' > $out" ];
+}
+NIX
+printf '\n[nix.config]\ngreeting = "hello"\n' >> atom.toml
+run cat Page.nix Package.nix
+run tail -n 2 atom.toml
+
+step "eka eval: button is fetched into eka's cache once, then Nix runs in restrict-eval with only the locked sources"
+run eka eval -A page
+run eka eval -A page --config greeting=hi   # another configuration, another digest
+
+step "what an atom cannot do is an error at its file and line"
+printf 'builtins.getEnv "HOME"\n' > Home.nix
+run eka eval -A home || true
+rm Home.nix
+
+step "eka build: a /bin/sh derivation (the system is configuration too), then again from the store"
+run eka build -A package --config system=x86_64-linux
+run eka build -A package --config system=x86_64-linux
+out=$(eka build -A package --config system=x86_64-linux | tail -n 1)
+run cat "$out"
+
 printf '\n%sdemo repositories are in %s%s\n' "$bold" "$demo" "$plain"

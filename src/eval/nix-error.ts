@@ -99,7 +99,9 @@ export function nixError(code: ErrorCode, stderr: string, ctx: NixErrorContext):
       : named !== undefined
         ? show(named)
         : undefined;
-  return new EkaError(code, message, {
+  // atom-nix's own errors start with `eka: ` (to be told apart here); the CLI says eka already.
+  const text = message.startsWith("eka: ") ? message.slice("eka: ".length) : message;
+  return new EkaError(code, text, {
     ...(where === undefined ? {} : { where }),
     hint: hintFor(message),
     data: { nix: stderr.length > 20000 ? `${stderr.slice(0, 20000)}…` : stderr },
