@@ -5,6 +5,7 @@
 import type { Command } from "./command.ts";
 import { addCommand } from "./commands/add.ts";
 import { buildCommand } from "./commands/build.ts";
+import { cacheCommand } from "./commands/cache.ts";
 import { configCommand } from "./commands/config.ts";
 import { evalCommand } from "./commands/eval.ts";
 import { fetchCommand } from "./commands/fetch.ts";
@@ -38,6 +39,7 @@ export const COMMANDS: readonly Command<never>[] = [
   buildCommand,
   fetchCommand,
   verifyCommand,
+  cacheCommand,
 ] as unknown as readonly Command<never>[];
 
 export type { MainIo } from "./run-main.ts";

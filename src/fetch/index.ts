@@ -17,6 +17,13 @@ export {
   cacheLockedAtoms,
   type GraphAtom,
 } from "./atom-cache.ts";
+export {
+  type CacheInfo,
+  cacheGc,
+  cacheInfo,
+  type GcOptions,
+  type GcResult,
+} from "./cache-maintenance.ts";
 export { type DerivedHashes, FetchCache, type UrlEntry } from "./fetch-cache.ts";
 export { type DownloadOptions, type DownloadResult, download } from "./http-download.ts";
 export {
