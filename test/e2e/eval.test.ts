@@ -126,13 +126,15 @@ async function graph(t: TestContext) {
     base,
     "lib",
     {
-      "mod.nix": "{ }\n",
-      "Greet.nix": '"lib(" + deps.base.base.word + ")"\n',
-      "Word.nix": '"lib"\n',
+      // lib keeps its Nix code in src/ ([nix] entry): read from its own manifest.
+      "src/mod.nix": "{ }\n",
+      "src/Greet.nix": '"lib(" + deps.base.base.word + ")"\n',
+      "src/Word.nix": '"lib"\n',
+      "src/Who.nix": "std.identity\n",
     },
     {
       url: (name) => daemon.url(name),
-      extraToml: `\n[package.sets]\nbase = "${baseAtom.url}"\n\n[deps.from.base]\nbase = "^0.1"\n`,
+      extraToml: `\n[package.sets]\nbase = "${baseAtom.url}"\n\n[deps.from.base]\nbase = "^0.1"\n\n[nix]\nentry = "src"\n`,
       lock: lockOf([{ pub: baseAtom, name: "base" }]),
     },
   );
@@ -151,6 +153,7 @@ async function graph(t: TestContext) {
       // biome-ignore lint/suspicious/noTemplateCurlyInString: Nix code, interpolated by Nix
       '"${cfg.greeting} from app, " + deps.lib.lib.greet + ", " + deps.lib.lib.word\n',
     "app/nix/Identity.nix": "std.identity\n",
+    "app/nix/LibIdentity.nix": "deps.lib.lib.who\n",
     "app/nix/Drv.nix": [
       "derivation {",
       '  name = "hello";',
@@ -178,6 +181,15 @@ test("a two-level graph evaluates to a value from all three atoms, and offline o
   const first = await runEkaJson(g.app, ["eval", "-A", "hello"], g.env);
   assert.equal(first.code, 0, JSON.stringify(first.json.error));
   assert.equal(first.json.data.value, "hello from app, lib(base), lib");
+  // A dependency sees its own identity and the evaluation's configuration digest.
+  const who = await runEkaJson(g.app, ["eval", "-A", "libIdentity"], g.env);
+  assert.equal(who.code, 0, JSON.stringify(who.json.error));
+  assert.deepEqual(who.json.data.value, {
+    config: who.json.data.config.digest,
+    id: g.lib.atom.id,
+    label: "lib",
+    version: "0.1.0",
+  });
   assert.equal(first.json.data.atoms, 2, "lib and base, found through lib's own lock");
   assert.equal(first.json.data.fetched, 2);
   // The cache holds both atoms, by their locked commits.

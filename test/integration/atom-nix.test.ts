@@ -140,3 +140,32 @@ test("cfg is the configuration and std.identity carries its digest", async (t) =
   );
   assert.notEqual(defaults.config.digest, result.config.digest);
 });
+
+test("a member defined twice (a file and an attribute of mod.nix) is an error naming it", async (t) => {
+  const error = await evaluateAtom({
+    cwd: join(ROOT, "test/fixtures/atom-nix/clash"),
+    attr: "foo",
+    cacheDir: await tempDir(t, "eka-cache-"),
+    report: collectingReport(),
+    env: process.env,
+  }).then(
+    () => assert.fail("a clash must not evaluate"),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof EkaError && error.code === "EKA_EVAL_FAILED", String(error));
+  assert.match(error.message, /module .*clash\/nix defines Foo more than once/);
+});
+
+test("an entry directory without mod.nix says where the top module is expected", async (t) => {
+  const error = await evaluateAtom({
+    cwd: join(ROOT, "test/fixtures/atom-nix/noentry"),
+    cacheDir: await tempDir(t, "eka-cache-"),
+    report: collectingReport(),
+    env: process.env,
+  }).then(
+    () => assert.fail("no mod.nix must not evaluate"),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof EkaError && error.code === "EKA_EVAL_FAILED", String(error));
+  assert.match(error.message, /noentry\/mod\.nix does not exist.*\[nix\] entry/);
+});
