@@ -16,6 +16,19 @@ import { EkaError, type Report } from "../core/index.ts";
 import { proxyAuthorization, proxyFor, tunnel } from "./proxy.ts";
 import { redactUrl } from "./redact-url.ts";
 
+/**
+ * A second consumer of the body as it arrives (an archive unpacked while it downloads). Each
+ * attempt gets a fresh one; a failed attempt aborts it.
+ */
+export interface BodyTee {
+  /** Takes a chunk; a promise holds the download back until it is ready for more. */
+  write(chunk: Buffer): Promise<void> | undefined;
+  /** The whole body arrived (checked against its length); rejects to fail the download. */
+  end(): Promise<void>;
+  /** The attempt failed: drop what was taken. */
+  abort(): Promise<void>;
+}
+
 export interface DownloadOptions {
   readonly limits: FetchLimits;
   readonly report: Report;
@@ -24,6 +37,8 @@ export interface DownloadOptions {
   /** Validators of a copy the caller has: a match answers `not-modified`, with no body. */
   readonly etag?: string;
   readonly lastModified?: string;
+  /** Makes the body's second consumer for an attempt. */
+  readonly tee?: () => BodyTee;
 }
 
 export type DownloadResult =
@@ -255,6 +270,7 @@ async function receive(
   const started = performance.now();
   let size = 0;
   let shownAt = 0;
+  const tee = options.tee?.();
   try {
     ftruncateSync(fd, 0);
     try {
@@ -262,6 +278,8 @@ async function receive(
         hash.update(chunk);
         writeSync(fd, chunk);
         size += chunk.length;
+        const ready = tee?.write(chunk);
+        if (ready !== undefined) await ready;
         const now = performance.now();
         if (now - shownAt >= PROGRESS_EVERY_MS) {
           shownAt = now;
@@ -269,6 +287,7 @@ async function receive(
         }
       }
     } catch (error) {
+      if (error instanceof EkaError) throw error;
       if (idle.has(req)) {
         const seconds = options.limits.idleTimeoutMs / 1000;
         throw new Transient(`no data for ${seconds} s after ${size} bytes`, "timeout");
@@ -285,9 +304,13 @@ async function receive(
         "truncated",
       );
     }
+  } catch (error) {
+    await tee?.abort();
+    throw error;
   } finally {
     closeSync(fd);
   }
+  await tee?.end();
   progress(options.report, shown, size, expected, performance.now() - started);
   const etag = res.headers.etag;
   const lastModified = res.headers["last-modified"];

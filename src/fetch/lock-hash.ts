@@ -39,7 +39,7 @@ import { narHashPath, narHashStream, sha256File } from "../hash/index.ts";
 import { FetchCache, removeFile, type UrlEntry } from "./fetch-cache.ts";
 import { download } from "./http-download.ts";
 import { redactUrl } from "./redact-url.ts";
-import { unpackArchive } from "./unpack-archive.ts";
+import { streamingUnpack, unpackArchive } from "./unpack-archive.ts";
 
 export interface FetchContext {
   /** The cache directory from src/config (`settings.cacheDir.value`). */
@@ -152,11 +152,18 @@ async function lock(
   }
 
   const temp = cache.tempPath("download");
+  // A tarball is unpacked as it downloads; `hashOf` unpacks from the file otherwise (zip).
+  const unpackDir = cache.tempPath("unpack");
+  const streaming =
+    mode.key === "unpack"
+      ? streamingUnpack(unpackDir, { maxBytes: limits.maxUnpackedBytes, where: shown })
+      : null;
   try {
     const result = await download(url, {
       limits,
       report: ctx.report,
       dest: temp,
+      ...(streaming === null ? {} : { tee: streaming.tee }),
       ...(cached?.etag === undefined ? {} : { etag: cached.etag }),
       ...(cached?.lastModified === undefined ? {} : { lastModified: cached.lastModified }),
     });
@@ -185,7 +192,14 @@ async function lock(
     const hex = Buffer.from(result.digest).toString("hex");
     // Hash (and for archives, unpack) before anything enters the cache: a refused archive
     // leaves no entry behind.
-    const hash = await hashOf(temp, hex, mode, cache, limits, shown);
+    const unpacked = streaming?.outcome() ?? null;
+    let hash: SriHash;
+    if (unpacked !== null) {
+      hash = sriHashFromBytes((await narHashPath(unpacked.top)).digest);
+      cache.addDerived(hex, mode.key, hash);
+    } else {
+      hash = await hashOf(temp, hex, mode, cache, limits, shown);
+    }
     cache.commitBlob(temp, hex);
     const time = now();
     const fresh: UrlEntry = {
@@ -202,6 +216,7 @@ async function lock(
     return { hash, downloaded: true, size: result.size };
   } finally {
     removeFile(temp);
+    rmSync(unpackDir, { recursive: true, force: true });
   }
 }
 

@@ -4,8 +4,7 @@
  * pax header gave them, as POSIX says. Pax global headers (git archive's commit comment) are
  * skipped, as libarchive skips them.
  */
-import { createReadStream } from "node:fs";
-import type { Transform } from "node:stream";
+import type { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { extract, type Header } from "tar-stream";
 import type { UnpackGuard } from "./unpack-guard.ts";
@@ -19,7 +18,7 @@ function bytesName(text: string, fromPax: boolean): string {
 }
 
 export async function unpackTar(
-  file: string,
+  source: Readable,
   decompressor: Transform | null,
   guard: UnpackGuard,
 ): Promise<void> {
@@ -87,7 +86,6 @@ export async function unpackTar(
       fail(error);
     }
   });
-  const source = createReadStream(file, { highWaterMark: 1 << 20 });
   if (decompressor === null) await pipeline(source, parser);
   else await pipeline(source, decompressor, parser);
 }

@@ -448,3 +448,25 @@ test("a build pin with unpack refuses what is not a canonical NAR", async (t) =>
   });
   assert.equal(locked.hash, sriFromNixBase32(nixHash.trim()));
 });
+
+test("a tarball cut short while it unpacks is retried from scratch, then refused; no entry", async (t) => {
+  const work = tempDir(t);
+  writeProject(join(work, "p"));
+  execFileSync("tar", ["-C", work, "-czf", join(work, "p.tar.gz"), "p"]);
+  const server = await startHttpServer(t);
+  server.route("/cut.tar.gz", { body: { file: join(work, "p.tar.gz") }, truncateAt: 150_000 });
+  const ctx = context(t, { retries: 1, retryDelayMs: 10 });
+  await assert.rejects(
+    lockTar(server.url("/cut.tar.gz"), ctx),
+    (e) => e instanceof EkaError && e.code === "EKA_FETCH_FAILED" && /cut short/.test(e.message),
+  );
+  assert.equal(server.count("/cut.tar.gz"), 2);
+  assertEmptyCache(ctx.cacheDir);
+  // The first attempt fails, the second unpacks into a clean directory.
+  server.route("/flaky.tar.gz", {
+    body: { file: join(work, "p.tar.gz") },
+    failFirst: { count: 1, status: 503 },
+  });
+  const locked = await lockTar(server.url("/flaky.tar.gz"), ctx);
+  assert.equal(locked.hash, await nixPrefetch(server.url("/flaky.tar.gz"), "--unpack"));
+});
