@@ -410,6 +410,22 @@ test("build pins hash as Nix's build-time fetchurl checks them, and nix-build ac
   await nixBuildFetchurl(server.url("/tree.nar.xz"), unpacked.hash, "unpack = true;");
   const plainNar = await lockBuild(server.url("/tree.nar"), { unpack: true, exec: false }, ctx);
   assert.equal(plainNar.hash, expected);
+
+  // unpack + exec: the NAR of one plain file, made executable after it is restored.
+  writeFileSync(join(work, "script"), "#!/bin/sh\necho hi\n");
+  const fileNar = execFileSync("nix-store", ["--dump", join(work, "script")]);
+  server.route("/script.nar", { body: fileNar });
+  const both = await lockBuild(server.url("/script.nar"), { unpack: true, exec: true }, ctx);
+  chmodSync(join(work, "script"), 0o755);
+  const execHash = execFileSync(
+    "nix-hash",
+    ["--type", "sha256", "--base32", join(work, "script")],
+    {
+      encoding: "utf8",
+    },
+  );
+  assert.equal(both.hash, sriFromNixBase32(execHash.trim()));
+  await nixBuildFetchurl(server.url("/script.nar"), both.hash, "unpack = true; executable = true;");
 });
 
 test("a build pin with unpack refuses what is not a canonical NAR", async (t) => {
