@@ -26,6 +26,7 @@ import {
 } from "../core/index.ts";
 import { type CachedGraph, cacheLockedAtoms } from "../fetch/index.ts";
 import { INIT_REF, openRepository } from "../git/index.ts";
+import { nameDependency } from "./dep-locations.ts";
 import { type NixInvocation, runNix } from "./run-nix.ts";
 
 export interface EvalOptions {
@@ -216,10 +217,23 @@ async function prepare(options: EvalOptions): Promise<Prepared> {
   return { dir, identity, invocation, graph };
 }
 
+/** `runNix`, with an error in a dependency's file named by the dependency. */
+async function nixIn(
+  graph: CachedGraph,
+  ...[program, extra, invocation, failure]: Parameters<typeof runNix>
+): ReturnType<typeof runNix> {
+  try {
+    return await runNix(program, extra, invocation, failure);
+  } catch (error) {
+    throw await nameDependency(error, graph, invocation.env);
+  }
+}
+
 /** Evaluates the atom (or `attr` of it) to a JSON value. */
 export async function evaluateAtom(options: EvalOptions): Promise<EvalResult> {
   const { identity, invocation, graph } = await prepare(options);
-  const out = await runNix(
+  const out = await nixIn(
+    graph,
     "nix-instantiate",
     ["--eval", "--strict", "--json"],
     invocation,
@@ -261,13 +275,13 @@ export function derivationsToBuild(stderr: string): string[] {
 export async function buildAtom(
   options: EvalOptions & { readonly dryRun?: boolean },
 ): Promise<BuildResult> {
-  const { identity, invocation } = await prepare(options);
-  const instantiated = await runNix("nix-instantiate", [], invocation, "EKA_EVAL_FAILED");
+  const { identity, invocation, graph } = await prepare(options);
+  const instantiated = await nixIn(graph, "nix-instantiate", [], invocation, "EKA_EVAL_FAILED");
   const derivations = lines(instantiated.stdout);
   if (options.dryRun === true) {
     return { ...identity, dryRun: true, derivations, outputs: [], built: [], cached: false };
   }
-  const out = await runNix("nix-build", ["--no-out-link"], invocation, "EKA_BUILD_FAILED");
+  const out = await nixIn(graph, "nix-build", ["--no-out-link"], invocation, "EKA_BUILD_FAILED");
   const built = derivationsToBuild(out.stderr);
   return {
     ...identity,

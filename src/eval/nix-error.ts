@@ -50,14 +50,15 @@ function inside(file: string, dir: string): boolean {
   return file === dir || file.startsWith(`${dir}/`);
 }
 
+/**
+ * The innermost frame in an atom's own code: this atom's files or a fetched dependency's
+ * (`/nix/store/…-source/…`); else the innermost frame outside eka's own Nix code.
+ */
 function blame(locations: readonly NixLocation[], ctx: NixErrorContext): NixLocation | undefined {
-  const own = locations.find((l) => inside(l.file, ctx.atomDir));
-  if (own !== undefined) return own;
-  const dep = locations.find(
-    (l) => l.file.startsWith("/nix/store/") && !inside(l.file, ctx.nixDir),
+  const atomCode = locations.find(
+    (l) => inside(l.file, ctx.atomDir) || /^\/nix\/store\/[0-9a-z]{32}-source\//.test(l.file),
   );
-  if (dep !== undefined) return dep;
-  return locations.find((l) => !inside(l.file, ctx.nixDir));
+  return atomCode ?? locations.find((l) => !inside(l.file, ctx.nixDir));
 }
 
 function hintFor(message: string): string {

@@ -131,6 +131,7 @@ async function graph(t: TestContext) {
       "src/Greet.nix": '"lib(" + deps.base.base.word + ")"\n',
       "src/Word.nix": '"lib"\n',
       "src/Who.nix": "std.identity\n",
+      "src/Broken.nix": '"lib " + builtins.getEnv "HOME"\n',
     },
     {
       url: (name) => daemon.url(name),
@@ -154,6 +155,7 @@ async function graph(t: TestContext) {
       '"${cfg.greeting} from app, " + deps.lib.lib.greet + ", " + deps.lib.lib.word\n',
     "app/nix/Identity.nix": "std.identity\n",
     "app/nix/LibIdentity.nix": "deps.lib.lib.who\n",
+    "app/nix/Broken.nix": "deps.lib.lib.broken\n",
     "app/nix/Drv.nix": [
       "derivation {",
       '  name = "hello";',
@@ -196,6 +198,17 @@ test("a two-level graph evaluates to a value from all three atoms, and offline o
   const cacheRefs = refMap(join(g.env.EKA_CACHE_DIR, "git"));
   assert.equal(cacheRefs.get("refs/ekala/atoms/lib/0.1.0"), g.lib.atom.rev);
   assert.equal(cacheRefs.get("refs/ekala/atoms/base/0.1.0"), g.baseAtom.atom.rev);
+
+  // An error inside a dependency is placed in that dependency's file, named label@version.
+  const broken = await runEkaJson(g.app, ["eval", "-A", "broken"], g.env);
+  assert.equal(broken.code, 1);
+  assert.equal(broken.json.error.code, "EKA_EVAL_FAILED");
+  assert.match(broken.json.error.message, /getEnv is not available in atom modules/);
+  assert.equal(broken.json.error.where, "lib@0.1.0:src/Broken.nix:1:10");
+  assert.match(
+    broken.json.error.data.storePath,
+    /^\/nix\/store\/[0-9a-z]{32}-source\/src\/Broken\.nix:1:10$/,
+  );
 
   const text = await runEka(g.app, ["eval", "-A", "hello"], g.env);
   assert.equal(text.code, 0, text.stderr);
