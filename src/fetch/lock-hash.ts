@@ -39,7 +39,7 @@ import { narHashPath, narHashStream, sha256File } from "../hash/index.ts";
 import { FetchCache, removeFile, type UrlEntry } from "./fetch-cache.ts";
 import { download } from "./http-download.ts";
 import { redactUrl } from "./redact-url.ts";
-import { streamingUnpack, unpackArchive } from "./unpack-archive.ts";
+import { streamingUnpack, type UnpackResult, unpackArchive } from "./unpack-archive.ts";
 
 export interface FetchContext {
   /** The cache directory from src/config (`settings.cacheDir.value`). */
@@ -125,7 +125,7 @@ async function lock(
   const now = ctx.now ?? Date.now;
   const shown = redactUrl(url);
   const cache = new FetchCache(ctx.cacheDir);
-  if (url.startsWith("file:")) return lockLocalFile(url, mode, cache, limits, shown);
+  if (url.startsWith("file:")) return lockLocalFile(url, mode, cache, limits, shown, ctx.report);
 
   const entry = cache.urlEntry(url);
   const cached = entry !== null && cache.hasBlob(entry.blob) ? entry : null;
@@ -146,6 +146,7 @@ async function lock(
         cache,
         limits,
         shown,
+        ctx.report,
       );
       return { hash, downloaded: false, size: cached.size };
     }
@@ -186,6 +187,7 @@ async function lock(
         cache,
         limits,
         shown,
+        ctx.report,
       );
       return { hash, downloaded: false, size: cached.size };
     }
@@ -195,10 +197,11 @@ async function lock(
     const unpacked = streaming?.outcome() ?? null;
     let hash: SriHash;
     if (unpacked !== null) {
+      warnTopLevel(ctx.report, unpacked, shown);
       hash = sriHashFromBytes((await narHashPath(unpacked.top)).digest);
       cache.addDerived(hex, mode.key, hash);
     } else {
-      hash = await hashOf(temp, hex, mode, cache, limits, shown);
+      hash = await hashOf(temp, hex, mode, cache, limits, shown, ctx.report);
     }
     cache.commitBlob(temp, hex);
     const time = now();
@@ -220,6 +223,18 @@ async function lock(
   }
 }
 
+/**
+ * `nix-prefetch-url --unpack` hashes an archive without a single top-level entry as the whole
+ * directory (and so does eka), but `builtins.fetchTarball` (Nix 2.8) refuses such an archive.
+ */
+function warnTopLevel(report: Report, unpacked: UnpackResult, shown: string): void {
+  if (unpacked.topEntries === 1) return;
+  report.warn(
+    "EKA_ARCHIVE_INVALID",
+    `${shown} has ${unpacked.topEntries} top-level entries, not one: locked as nix-prefetch-url --unpack hashes it (the whole directory), but builtins.fetchTarball refuses such an archive`,
+  );
+}
+
 function flatSri(hex: string): SriHash {
   return sriHashFromBytes(Buffer.from(hex, "hex"));
 }
@@ -230,6 +245,7 @@ async function lockLocalFile(
   cache: FetchCache,
   limits: FetchLimits,
   shown: string,
+  report: Report,
 ): Promise<LockedHash> {
   let path: string;
   try {
@@ -253,7 +269,11 @@ async function lockLocalFile(
   }
   const hex = Buffer.from(flat).toString("hex");
   const { size } = statSync(path);
-  return { hash: await hashOf(path, hex, mode, cache, limits, shown), downloaded: false, size };
+  return {
+    hash: await hashOf(path, hex, mode, cache, limits, shown, report),
+    downloaded: false,
+    size,
+  };
 }
 
 /** The hash `mode` asks for, of the file at `path` whose flat sha256 is `hex` (memoised). */
@@ -264,6 +284,7 @@ async function hashOf(
   cache: FetchCache,
   limits: FetchLimits,
   shown: string,
+  report: Report,
 ): Promise<SriHash> {
   if (mode.key === "flat") return flatSri(hex);
   const known = cache.derived(hex)[mode.key];
@@ -278,6 +299,7 @@ async function hashOf(
         maxBytes: limits.maxUnpackedBytes,
         where: shown,
       });
+      warnTopLevel(report, unpacked, shown);
       hash = sriHashFromBytes((await narHashPath(unpacked.top)).digest);
     } finally {
       rmSync(dir, { recursive: true, force: true });

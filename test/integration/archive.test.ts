@@ -24,7 +24,7 @@ import { type TestContext, test } from "node:test";
 import { promisify } from "node:util";
 import { crc32, gzipSync } from "node:zlib";
 import { DEFAULT_FETCH_LIMITS, type FetchLimits } from "../../src/config/index.ts";
-import { EkaError, silentReport } from "../../src/core/index.ts";
+import { collectingReport, EkaError, silentReport } from "../../src/core/index.ts";
 import { type FetchContext, lockBuild, lockTar } from "../../src/fetch/index.ts";
 import { narString, nixBase32FromSri, sriFromNixBase32 } from "../../src/hash/index.ts";
 import { startHttpServer, type TestHttpServer } from "../helpers/http-server.ts";
@@ -128,12 +128,20 @@ test("a single file at the top, or several entries, hash as nix-prefetch-url --u
   mkdirSync(join(work, "many", "b"));
   execFileSync("tar", ["-C", join(work, "one"), "-czf", join(work, "one.tar.gz"), "only.txt"]);
   execFileSync("tar", ["-C", join(work, "many"), "-czf", join(work, "many.tar.gz"), "a", "b"]);
-  const ctx = context(t);
+  const report = collectingReport();
+  const ctx = { ...context(t), report };
   for (const name of ["one.tar.gz", "many.tar.gz"]) {
     server.route(`/${name}`, { body: { file: join(work, name) } });
     const locked = await lockTar(server.url(`/${name}`), ctx);
     assert.equal(locked.hash, await nixPrefetch(server.url(`/${name}`), "--unpack"));
   }
+  // builtins.fetchTarball would refuse the second: eka says so.
+  const warnings = report.events.filter((e) => e.kind === "warn").map((e) => e.message);
+  assert.equal(warnings.length, 1);
+  assert.match(
+    warnings[0]!,
+    /many\.tar\.gz has 2 top-level entries.*builtins\.fetchTarball refuses/,
+  );
 });
 
 test("a cached tar re-lock downloads nothing and asks nothing", async (t) => {
