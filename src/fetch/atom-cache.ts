@@ -19,8 +19,8 @@
  * transaction: that is the ref Nix's `fetchGit` asks for, with the `rev` it checks.
  */
 import { execFile } from "node:child_process";
-import { mkdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, mkdtemp, rename, rm, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import {
   ATOM_MANIFEST_FILE,
@@ -83,29 +83,42 @@ function keepRef(set: SetId, atom: LockedAtom): string {
   return `refs/cache/${set}/${atomRef(atom.label, atom.version)}`;
 }
 
+/**
+ * Creates the cache repository when missing: `git init --bare` in a private directory next to
+ * it, then one rename, so evaluations starting together never see (or make) half a repository;
+ * the one that loses the rename drops its copy and uses the winner's.
+ */
 async function ensureCacheRepo(dir: string, env: NodeJS.ProcessEnv | undefined): Promise<void> {
   if ((await stat(join(dir, "HEAD")).catch(() => null)) !== null) return;
-  await mkdir(dir, { recursive: true });
-  // `git init` on an existing repository only reinitialises it, so two racing evals are fine.
-  await new Promise<void>((done, fail) => {
-    execFile(
-      "git",
-      ["init", "--quiet", "--bare", "--", dir],
-      { env: { ...(env ?? process.env), GIT_TERMINAL_PROMPT: "0" } },
-      (error, _stdout, stderr) => {
-        if (error === null) done();
-        else {
-          fail(
-            new EkaError("EKA_IO", `cannot create the atom cache ${dir}: ${stderr.trim()}`, {
-              where: dir,
-              hint: "check the permissions of eka's cache directory (EKA_CACHE_DIR, XDG_CACHE_HOME)",
-              cause: error,
-            }),
-          );
-        }
-      },
-    );
-  });
+  await mkdir(dirname(dir), { recursive: true });
+  const staging = await mkdtemp(`${dir}.new-`);
+  try {
+    await new Promise<void>((done, fail) => {
+      execFile(
+        "git",
+        ["init", "--quiet", "--bare", "--template=", "--", staging],
+        { env: { ...(env ?? process.env), GIT_TERMINAL_PROMPT: "0" } },
+        (error, _stdout, stderr) => {
+          if (error === null) done();
+          else {
+            fail(
+              new EkaError("EKA_IO", `cannot create the atom cache ${dir}: ${stderr.trim()}`, {
+                where: dir,
+                hint: "check the permissions of eka's cache directory (EKA_CACHE_DIR, XDG_CACHE_HOME)",
+                cause: error,
+              }),
+            );
+          }
+        },
+      );
+    });
+    await rename(staging, dir).catch(async (error: NodeJS.ErrnoException) => {
+      // Another eka made it first (rename onto a non-empty directory fails): use theirs.
+      if ((await stat(join(dir, "HEAD")).catch(() => null)) === null) throw error;
+    });
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
 }
 
 function mirrorUrl(mirror: string, localRepo: string | undefined): string | null {
@@ -289,20 +302,31 @@ async function pointAtomRefs(backend: GitBackend, atoms: readonly GraphAtom[]): 
     }
     want.set(ref, { rev: atom.rev, who });
   }
-  const current = new Map(
-    (await backend.listRefs([atomsPrefix()])).map((r) => [r.ref, r.oid] as const),
-  );
-  const updates: RefUpdate[] = [];
-  for (const [ref, { rev }] of want) {
-    const old = current.get(ref);
-    if (old === rev) continue;
-    updates.push(
-      old === undefined
-        ? { kind: "create", ref, oid: rev }
-        : { kind: "update", ref, oid: rev, old },
+  // Another eka evaluating at the same moment may move the same refs: read, lease, retry.
+  for (let attempt = 1; ; attempt++) {
+    const current = new Map(
+      (await backend.listRefs([atomsPrefix()])).map((r) => [r.ref, r.oid] as const),
     );
+    const updates: RefUpdate[] = [];
+    for (const [ref, { rev }] of want) {
+      const old = current.get(ref);
+      if (old === rev) continue;
+      updates.push(
+        old === undefined
+          ? { kind: "create", ref, oid: rev }
+          : { kind: "update", ref, oid: rev, old },
+      );
+    }
+    if (updates.length === 0) return;
+    try {
+      await backend.updateRefs(updates, "eka: atoms for an evaluation");
+      return;
+    } catch (error) {
+      if (!(error instanceof EkaError && error.code === "EKA_REF_CONFLICT") || attempt >= 5) {
+        throw error;
+      }
+    }
   }
-  if (updates.length > 0) await backend.updateRefs(updates, "eka: atoms for an evaluation");
 }
 
 /**

@@ -109,6 +109,18 @@ test("mirrors in order, one fetch per mirror for all atoms, nothing fetched once
   );
   assert.equal(offline.fetches, 0);
   assert.equal(offline.fetched, 0);
+  // Several evaluations at once on a new cache: each ends with the atoms present.
+  const shared = await tempDir(t, "eka-cache-");
+  const together = await Promise.all(
+    [1, 2, 3, 4].map(() =>
+      cacheLockedAtoms(lock, { cacheDir: shared, report: collectingReport() }),
+    ),
+  );
+  for (const r of together) assert.equal(r.atoms.length, 2);
+  assert.equal(
+    refMap(join(shared, "git")).get("refs/ekala/atoms/a/1.0.0"),
+    (lock.deps[0] as LockedAtom).rev,
+  );
   // A rev no mirror serves is an error naming the atom and the mirrors tried.
   const wrong: LockedAtom = { ...(lock.deps[0] as LockedAtom), rev: parseGitOid("1".repeat(40)) };
   await assert.rejects(
