@@ -9,7 +9,6 @@ import {
   closeSync,
   constants,
   linkSync,
-  lstatSync,
   mkdirSync,
   openSync,
   symlinkSync,
@@ -21,8 +20,15 @@ import type { UnpackGuard } from "./unpack-guard.ts";
 const CREATE =
   constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
 
+type Kind = "directory" | "file" | "symlink";
+
 export class UnpackWriter {
   readonly #guard: UnpackGuard;
+  /**
+   * What this writer made, by relative path: the target starts empty and nothing else writes
+   * there, so this answers "what is at this path" without a system call per entry.
+   */
+  readonly #made = new Map<string, Kind>();
 
   constructor(guard: UnpackGuard) {
     this.#guard = guard;
@@ -37,6 +43,7 @@ export class UnpackWriter {
     if (existing !== null) this.#replace(path, name);
     this.#parents(path, name);
     mkdirSync(this.#guard.abs(path), { mode: 0o755 });
+    this.#made.set(path, "directory");
   }
 
   /** Opens a regular file for `write`/`end`; returns its descriptor. */
@@ -46,6 +53,7 @@ export class UnpackWriter {
     this.#guard.charge(size, name);
     this.#prepare(path, name);
     const fd = openSync(this.#guard.abs(path), CREATE, mode & 0o100 ? 0o755 : 0o644);
+    this.#made.set(path, "file");
     return { fd, path };
   }
 
@@ -65,6 +73,7 @@ export class UnpackWriter {
     this.#guard.symlink(path, target);
     this.#prepare(path, name);
     symlinkSync(Buffer.from(target, "latin1"), this.#guard.abs(path));
+    this.#made.set(path, "symlink");
   }
 
   hardlink(name: string, target: string): void {
@@ -83,6 +92,7 @@ export class UnpackWriter {
     if (from === path) return;
     this.#prepare(path, name);
     linkSync(this.#guard.abs(from), this.#guard.abs(path));
+    this.#made.set(path, "file");
   }
 
   #prepare(path: string, name: string): void {
@@ -99,6 +109,7 @@ export class UnpackWriter {
       throw this.#guard.refuse("an entry replaces a directory of the archive", name);
     }
     unlinkSync(this.#guard.abs(path));
+    this.#made.delete(path);
     this.#guard.replaced(path);
   }
 
@@ -108,17 +119,20 @@ export class UnpackWriter {
     const parent = path.slice(0, slash);
     const kind = this.#existing(parent);
     if (kind === "directory") return;
-    if (kind !== null)
-      throw this.#guard.refuse("an entry under something that is not a directory", name);
-    mkdirSync(this.#guard.abs(parent), { recursive: true, mode: 0o755 });
+    const parts = parent.split("/");
+    for (let i = 1; i <= parts.length; i++) {
+      const prefix = parts.slice(0, i).join("/");
+      const there = this.#made.get(prefix);
+      if (there === "directory") continue;
+      if (there !== undefined) {
+        throw this.#guard.refuse("an entry under something that is not a directory", name);
+      }
+      mkdirSync(this.#guard.abs(prefix), { mode: 0o755 });
+      this.#made.set(prefix, "directory");
+    }
   }
 
-  #existing(path: string): "directory" | "file" | "symlink" | null {
-    try {
-      const stats = lstatSync(this.#guard.abs(path));
-      return stats.isDirectory() ? "directory" : stats.isSymbolicLink() ? "symlink" : "file";
-    } catch {
-      return null;
-    }
+  #existing(path: string): Kind | null {
+    return this.#made.get(path) ?? null;
   }
 }
