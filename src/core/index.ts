@@ -44,6 +44,8 @@ export {
 export { b3DigestFromBytes, isDigestText, parseB3Digest } from "./b3-digest.ts";
 export { decodeBase32Hex, encodeBase32Hex } from "./base32hex.ts";
 export { canonicalJson, type JsonValue } from "./canonical-json.ts";
+export { compareCodePoints } from "./code-point-order.ts";
+export { type CommitFields, formatCommit, parseCommit } from "./commit.ts";
 export {
   buildConfig,
   type Config,
@@ -54,8 +56,6 @@ export {
   parseConfigAssignment,
   parseConfigFile,
 } from "./config-digest.ts";
-export { compareCodePoints } from "./code-point-order.ts";
-export { type CommitFields, formatCommit, parseCommit } from "./commit.ts";
 export {
   EKALA_MANIFEST_FILE,
   type EkalaManifest,
