@@ -1,0 +1,191 @@
+/**
+ * git's pkt-line framing (gitprotocol-common(5), gitprotocol-v2(5)): each packet starts with its
+ * total length as four hex digits, header included. Three lengths below 4 are special packets:
+ * `0000` flush (end of a message), `0001` delim (end of a section) and `0002` response-end (end
+ * of a stateless response). `0003` and lengths above 65520 are invalid; a packet of length 4
+ * (no payload) is legal but git never sends one.
+ *
+ * Decoding never trusts the peer: a bad length, a packet cut short by the end of the stream, or a
+ * stream longer than the caller's limit is a `ProtocolError`, which the ls-refs client reports as
+ * an `EkaError` naming the remote.
+ */
+import { ByteQueue } from "../byte-queue.ts";
+
+/** The largest packet, header included (git's LARGE_PACKET_MAX). */
+export const PKT_MAX = 65520;
+/** The largest payload of one data packet. */
+export const PKT_PAYLOAD_MAX = PKT_MAX - 4;
+
+export type Packet =
+  | { readonly kind: "data"; readonly data: Buffer }
+  | { readonly kind: "flush" }
+  | { readonly kind: "delim" }
+  | { readonly kind: "response-end" };
+
+/** A remote that broke the protocol (bad framing, unexpected packets, garbage). */
+export class ProtocolError extends Error {
+  override readonly name = "ProtocolError";
+}
+
+export const FLUSH_PKT: Buffer = Buffer.from("0000", "latin1");
+export const DELIM_PKT: Buffer = Buffer.from("0001", "latin1");
+export const RESPONSE_END_PKT: Buffer = Buffer.from("0002", "latin1");
+
+/** One data packet holding `payload` (text is UTF-8; lines carry their own `\n`). */
+export function pktLine(payload: string | Uint8Array): Buffer {
+  const data = typeof payload === "string" ? Buffer.from(payload, "utf8") : Buffer.from(payload);
+  if (data.length > PKT_PAYLOAD_MAX) {
+    throw new RangeError(`pkt-line payload of ${data.length} bytes exceeds ${PKT_PAYLOAD_MAX}`);
+  }
+  const header = Buffer.from((data.length + 4).toString(16).padStart(4, "0"), "latin1");
+  return Buffer.concat([header, data]);
+}
+
+/** The payload of a data packet as text without its trailing `\n` (git's chomped form). */
+export function packetText(packet: Packet): string | null {
+  if (packet.kind !== "data") return null;
+  const text = packet.data.toString("utf8");
+  return text.endsWith("\n") ? text.slice(0, -1) : text;
+}
+
+function hexValue(byte: number): number {
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
+  if (byte >= 0x61 && byte <= 0x66) return byte - 0x57;
+  if (byte >= 0x41 && byte <= 0x46) return byte - 0x37;
+  return -1;
+}
+
+function describe(bytes: Uint8Array): string {
+  return JSON.stringify(Buffer.from(bytes).toString("latin1"));
+}
+
+/**
+ * The packet length a 4-byte header announces (header included; 0, 1 and 2 for the special
+ * packets). Throws `ProtocolError` for anything that is not a valid length.
+ */
+export function parseLength(header: Uint8Array): number {
+  if (header.length !== 4) throw new ProtocolError("a pkt-line header is 4 bytes");
+  let length = 0;
+  for (const byte of header) {
+    const value = hexValue(byte);
+    if (value === -1) throw new ProtocolError(`bad pkt-line length ${describe(header)}`);
+    length = length * 16 + value;
+  }
+  if (length === 3) throw new ProtocolError(`bad pkt-line length ${describe(header)}`);
+  if (length > PKT_MAX) throw new ProtocolError(`pkt-line length ${length} exceeds ${PKT_MAX}`);
+  return length;
+}
+
+function special(length: number): Packet | null {
+  if (length === 0) return { kind: "flush" };
+  if (length === 1) return { kind: "delim" };
+  if (length === 2) return { kind: "response-end" };
+  return null;
+}
+
+/** Every packet of a complete byte string (for replies read whole, and for tests). */
+export function decodePackets(bytes: Uint8Array): Packet[] {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const packets: Packet[] = [];
+  let at = 0;
+  while (at < buffer.length) {
+    if (buffer.length - at < 4) {
+      throw new ProtocolError(`the stream ended inside a pkt-line header`);
+    }
+    const length = parseLength(buffer.subarray(at, at + 4));
+    const marker = special(length);
+    if (marker !== null) {
+      packets.push(marker);
+      at += 4;
+      continue;
+    }
+    if (buffer.length - at < length) {
+      throw new ProtocolError(`the stream ended inside a pkt-line (${length} bytes announced)`);
+    }
+    packets.push({ kind: "data", data: Buffer.from(buffer.subarray(at + 4, at + length)) });
+    at += length;
+  }
+  return packets;
+}
+
+export interface PktLineReaderOptions {
+  /** Refuse a stream longer than this many bytes (default 64 MiB). */
+  readonly maxBytes?: number;
+}
+
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
+/** Reads packets from a byte stream (a process's stdout, a socket, an HTTP body). */
+export class PktLineReader {
+  readonly #chunks: AsyncIterator<Uint8Array>;
+  readonly #queue = new ByteQueue();
+  readonly #maxBytes: number;
+  /** The length of a data packet whose header was read and whose payload was not yet. */
+  #length: number | null = null;
+  #received = 0;
+  #ended = false;
+
+  constructor(source: AsyncIterable<Uint8Array>, options: PktLineReaderOptions = {}) {
+    this.#chunks = source[Symbol.asyncIterator]();
+    this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  }
+
+  /** Whether the stream has ended (the remote closed its side). */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Bytes received from the stream so far. */
+  get received(): number {
+    return this.#received;
+  }
+
+  /** The next packet, or null at the end of the stream (which must fall between packets). */
+  async read(): Promise<Packet | null> {
+    for (;;) {
+      const packet = this.#take();
+      if (packet !== null) return packet;
+      if (this.#ended) {
+        if (this.#queue.length === 0 && this.#length === null) return null;
+        throw new ProtocolError("the stream ended inside a pkt-line");
+      }
+      const next = await this.#chunks.next();
+      if (next.done === true) {
+        this.#ended = true;
+        continue;
+      }
+      this.#received += next.value.length;
+      if (this.#received > this.#maxBytes) {
+        throw new ProtocolError(`the reply exceeds ${this.#maxBytes} bytes`);
+      }
+      this.#queue.push(Buffer.from(next.value.buffer, next.value.byteOffset, next.value.length));
+    }
+  }
+
+  /** One whole packet from the queue, or null (the header, once read, is kept in #length). */
+  #take(): Packet | null {
+    if (this.#length === null) {
+      if (this.#queue.length < 4) return null;
+      const length = parseLength(this.#queue.take(4));
+      const marker = special(length);
+      if (marker !== null) return marker;
+      this.#length = length;
+    }
+    if (this.#queue.length < this.#length - 4) return null;
+    const data = this.#queue.take(this.#length - 4);
+    this.#length = null;
+    return { kind: "data", data };
+  }
+
+  /** The next packet; the end of the stream is a `ProtocolError` here. */
+  async expect(): Promise<Packet> {
+    const packet = await this.read();
+    if (packet === null) throw new ProtocolError("the stream ended before the reply did");
+    return packet;
+  }
+
+  /** Stops reading (lets the source release its resources). */
+  async close(): Promise<void> {
+    await this.#chunks.return?.();
+  }
+}

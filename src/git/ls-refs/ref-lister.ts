@@ -1,0 +1,248 @@
+/**
+ * A ref listing at the floor: git protocol v2 `ls-refs` with one `ref-prefix` per prefix, so the
+ * server sends only the refs asked for (`git ls-remote` receives every ref and filters patterns
+ * on the client). By transport:
+ *
+ * - local path, `file://`: git's own `upload-pack` (one process);
+ * - ssh: the user's ssh, chosen and called as git does (ssh-command.ts; one process, plus git's
+ *   `-G` probe once per host for an ssh program of unknown kind);
+ * - `git://`: a TCP connection to the daemon (no process);
+ * - `http(s)://`: smart HTTP v2 with fetch (no process; `git credential` only after a 401).
+ *
+ * Anything else, or a server that does not speak v2, goes to the caller's fallback
+ * (`git ls-remote`). Every listing, fallback included, ends within a time limit: past it, the
+ * connection or process is torn down and the listing fails with `EKA_REMOTE_UNREACHABLE`
+ * (`data.reason = "timeout"`). Every failure names the remote by its redacted URL.
+ *
+ * Processes: `git config` once per lister for the first ssh listing (core.sshCommand,
+ * ssh.variant); the transports' own as above.
+ */
+import { EkaError, isEkaError } from "../../core/errors.ts";
+import type { GitRunner } from "../git-runner.ts";
+import { redactText, transportOf } from "../transport.ts";
+import { type CredentialSource, gitCredentials } from "./credentials.ts";
+import { lsRefsOverDaemon } from "./daemon-transport.ts";
+import { lsRefsOverHttp } from "./http-transport.ts";
+import { NotV2Error, ProtocolError, RemoteError } from "./listing-errors.ts";
+import {
+  localRepositoryPath,
+  lsRefsOverLocal,
+  lsRefsOverSsh,
+  probeOpenSsh,
+  type SshContext,
+} from "./process-transports.ts";
+import { type SshConfig, type SshProgram, sshProgram } from "./ssh-command.ts";
+import type { HostPath } from "./url-parts.ts";
+import type { ListedRef } from "./v2-protocol.ts";
+
+/** The time limit of one listing when the caller gives none. */
+export const DEFAULT_LIST_TIMEOUT_MS = 30_000;
+
+/** `git ls-remote` (or anything) for what the v2 client does not handle, within `timeoutMs`. */
+export type ListFallback = (
+  url: string,
+  prefixes: readonly string[],
+  timeoutMs: number,
+) => Promise<ListedRef[]>;
+
+/** How a listing was made (for tests, benchmarks and verbose output). */
+export interface ListingEvent {
+  /** The URL, credentials redacted. */
+  readonly remote: string;
+  readonly via: "v2" | "ls-remote";
+  /** Why the fallback was taken. */
+  readonly reason?: string;
+}
+
+export interface RefListerOptions {
+  /** Runs `git config` and `git credential` (in the lister's directory). */
+  readonly runner: GitRunner;
+  /** Runs `git upload-pack`: its environment must hold GIT_PROTOCOL=version=2. */
+  readonly serverRunner: GitRunner;
+  /** The user's environment (ssh program and variant, proxies). */
+  readonly env: NodeJS.ProcessEnv;
+  readonly fallback: ListFallback;
+  /** Default time limit of each listing (DEFAULT_LIST_TIMEOUT_MS when absent). */
+  readonly timeoutMs?: number;
+  readonly credentials?: CredentialSource;
+  readonly onListing?: (event: ListingEvent) => void;
+}
+
+export interface RefLister {
+  /** The refs of `url` under `prefixes` (all refs when empty), sorted by name. */
+  list(url: string, prefixes: readonly string[], timeoutMs?: number): Promise<ListedRef[]>;
+}
+
+export function listingTimedOut(display: string, timeoutMs: number): EkaError {
+  return new EkaError(
+    "EKA_REMOTE_UNREACHABLE",
+    `no answer from ${display} within ${timeoutMs} ms`,
+    {
+      where: display,
+      hint: "check the URL and your network; a slow mirror needs a longer time limit",
+      data: { reason: "timeout", timeoutMs },
+    },
+  );
+}
+
+const HINTS: Readonly<Record<string, string>> = {
+  auth: "configure a git credential helper for this host (git help credential), or check the one you have",
+  "not-found": "check the URL (or path): no repository answers there",
+  redirect: "use the URL the server redirects to, if you trust it",
+  protocol: "the server is not a git server, or a broken one",
+};
+
+function listingFailed(display: string, error: unknown): EkaError {
+  if (isEkaError(error)) return error;
+  const reason =
+    error instanceof RemoteError
+      ? error.reason
+      : error instanceof ProtocolError
+        ? "protocol"
+        : "io";
+  const text = redactText(error instanceof Error ? error.message : String(error));
+  const message =
+    reason === "protocol"
+      ? `${display} broke the git protocol: ${text}`
+      : `cannot list the refs of ${display}: ${text}`;
+  return new EkaError("EKA_REMOTE_UNREACHABLE", message, {
+    where: display,
+    hint: HINTS[reason] ?? "check the URL (or path), your network and your credentials",
+    data: { reason },
+    cause: error,
+  });
+}
+
+/** Runs `work` with a signal that fires at the deadline, rejecting then with a timeout error. */
+async function withDeadline<T>(
+  deadline: number,
+  onTimeout: () => EkaError,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => {
+        controller.abort();
+        reject(onTimeout());
+      },
+      Math.max(0, deadline - Date.now()),
+    );
+  });
+  const running = work(controller.signal);
+  running.catch(() => {}); // after a timeout nobody waits for it
+  try {
+    return await Promise.race([running, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function parseSshConfig(text: string): SshConfig {
+  let sshCommand: string | null = null;
+  let variant: string | null = null;
+  for (const entry of text.split("\0")) {
+    const newline = entry.indexOf("\n");
+    const key = (newline === -1 ? entry : entry.slice(0, newline)).toLowerCase();
+    const value = newline === -1 ? "" : entry.slice(newline + 1);
+    if (key === "core.sshcommand") sshCommand = value;
+    else if (key === "ssh.variant") variant = value;
+  }
+  return { sshCommand, variant };
+}
+
+export function createRefLister(options: RefListerOptions): RefLister {
+  const defaultTimeout = options.timeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
+  const credentials = options.credentials ?? gitCredentials(options.runner);
+  const sshEnv: NodeJS.ProcessEnv = { ...options.env, GIT_PROTOCOL: "version=2" };
+  let program: Promise<SshProgram> | null = null;
+  const probes = new Map<string, Promise<boolean>>();
+
+  const sshContext = async (signal: AbortSignal): Promise<SshContext> => {
+    program ??= (async () => {
+      // Only the configuration is needed when the environment does not settle both questions.
+      const settled =
+        options.env["GIT_SSH_COMMAND"] !== undefined &&
+        options.env["GIT_SSH_VARIANT"] !== undefined;
+      const config = settled
+        ? { code: 1, stdout: Buffer.alloc(0) }
+        : await options.runner.run([
+            "config",
+            "-z",
+            "--get-regexp",
+            "^(core\\.sshcommand|ssh\\.variant)$",
+          ]);
+      const text = config.code === 0 ? config.stdout.toString("utf8") : "";
+      return sshProgram(options.env, parseSshConfig(text));
+    })();
+    const settled = await program;
+    return {
+      program: settled,
+      env: sshEnv,
+      probe: (target: HostPath) => {
+        const key = `${target.user ?? ""}@${target.host}:${target.port ?? ""}`;
+        let probe = probes.get(key);
+        if (probe === undefined) {
+          probe = probeOpenSsh(settled, sshEnv, target, signal);
+          probes.set(key, probe);
+        }
+        return probe;
+      },
+    };
+  };
+
+  const overV2 = async (
+    url: string,
+    prefixes: readonly string[],
+    signal: AbortSignal,
+    deadline: number,
+  ): Promise<ListedRef[]> => {
+    const kind = transportOf(url);
+    switch (kind) {
+      case "local":
+      case "file":
+        return lsRefsOverLocal(
+          (args) => options.serverRunner.spawn(args),
+          localRepositoryPath(url, kind),
+          prefixes,
+          signal,
+        );
+      case "ssh":
+        return lsRefsOverSsh(await sshContext(signal), url, prefixes, signal);
+      case "git":
+        return lsRefsOverDaemon(url, prefixes, signal);
+      case "http":
+      case "https":
+        return lsRefsOverHttp(
+          { credentials, env: options.env, remainingMs: () => Math.max(1, deadline - Date.now()) },
+          url,
+          prefixes,
+          signal,
+        );
+    }
+  };
+
+  return {
+    async list(url, prefixes, timeoutMs = defaultTimeout) {
+      const display = redactText(url);
+      const deadline = Date.now() + timeoutMs;
+      const timedOut = () => listingTimedOut(display, timeoutMs);
+      let reason: string;
+      try {
+        const refs = await withDeadline(deadline, timedOut, (signal) =>
+          overV2(url, prefixes, signal, deadline),
+        );
+        options.onListing?.({ remote: display, via: "v2" });
+        return refs;
+      } catch (error) {
+        if (!(error instanceof NotV2Error)) throw listingFailed(display, error);
+        reason = redactText(error.message);
+      }
+      options.onListing?.({ remote: display, via: "ls-remote", reason });
+      const left = deadline - Date.now();
+      if (left <= 0) throw timedOut();
+      return options.fallback(url, prefixes, left);
+    },
+  };
+}
