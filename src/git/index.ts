@@ -18,6 +18,7 @@ export {
   openRepository,
 } from "./git-binary-backend.ts";
 export { ensureBareRepository, type InitBareOptions } from "./init-bare.ts";
+export { DEFAULT_LIST_TIMEOUT_MS, type ListingEvent } from "./ls-refs/ref-lister.ts";
 export { MemoryBackend, type MemoryBackendOptions, MemoryNetwork } from "./memory-backend.ts";
 export {
   type MirrorLister,

@@ -1,12 +1,17 @@
 /**
  * Listing a mirror's refs from anywhere: inside a repository (where remote names are
  * configured) or outside of one (a URL or a path). `GitBackend` needs a repository; discovery
- * (`eka list`) must not. Unlike `GitBackend.listRemoteRefs`, the listing keeps what ls-remote's
- * peeled `<ref>^{}` lines say: a ref that names an annotated tag, and the object the tag peels
- * to, so that a caller can refuse a tag where a commit or blob is expected without fetching it.
+ * (`eka list`) must not. Unlike `GitBackend.listRemoteRefs`, the listing keeps what the peeled
+ * lines say: a ref that names an annotated tag, and the object the tag peels to, so that a caller
+ * can refuse a tag where a commit or blob is expected without fetching it.
  *
- * Processes: `git remote` and `git ls-remote --get-url` to resolve a mirror, one `git ls-remote`
- * per listing. The same transport checks and environment as every other git process of eka.
+ * A listing is a protocol-v2 `ls-refs` with `ref-prefix`es (ls-refs/), so the mirror sends only
+ * the refs asked for; `git ls-remote` (which filters on the client) only for what that client does
+ * not speak. Every listing has a time limit.
+ *
+ * Processes: one `git config` per lister, on the first `resolve` (remote names, `insteadOf`,
+ * ssh and http settings); per listing, one `git upload-pack` for a local path or file://, one ssh
+ * for ssh, none for git:// and http(s) (`git credential` when a server asks for credentials).
  */
 import { stat } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
@@ -14,6 +19,19 @@ import { EkaError } from "../core/errors.ts";
 import { type GitOid, parseGitOid } from "../core/types.ts";
 import type { Remote } from "./backend.ts";
 import { GitRunner, gitFailed } from "./git-runner.ts";
+import {
+  createRefLister,
+  DEFAULT_LIST_TIMEOUT_MS,
+  type ListingEvent,
+  listingTimedOut,
+} from "./ls-refs/ref-lister.ts";
+import {
+  EMPTY_REMOTE_CONFIG,
+  parseRemoteConfig,
+  REMOTE_CONFIG_PATTERN,
+  type RemoteConfig,
+  rewriteUrl,
+} from "./ls-refs/remote-config.ts";
 import { checkRemoteUrl, isLocalPath, redactUrl } from "./transport.ts";
 
 export interface MirrorRef {
@@ -26,15 +44,18 @@ export interface MirrorRef {
 export interface MirrorLister {
   /** A configured remote's name (when run inside a repository), a URL or a path. */
   resolve(mirror: string): Promise<Remote>;
-  /** One ls-remote of `remote`, restricted to refs starting with one of `prefixes`. */
+  /** The refs of `remote` starting with one of `prefixes` (all when empty), sorted by name. */
   list(remote: Remote, prefixes: readonly string[]): Promise<MirrorRef[]>;
 }
 
 export interface MirrorListerOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly git?: string;
+  /** The time limit of each listing (30 s when absent). */
   readonly timeoutMs?: number;
   readonly onSpawn?: (args: readonly string[]) => void;
+  /** Told how each listing was made (v2 or the `git ls-remote` fallback, and why). */
+  readonly onListing?: (event: ListingEvent) => void;
 }
 
 /** A lister that runs git in `dir` (which need not be inside a repository). */
@@ -47,13 +68,56 @@ export async function openMirrorLister(
   if (info === null || !info.isDirectory()) {
     throw new EkaError("EKA_IO", `no such directory: ${cwd}`, { where: cwd });
   }
-  const runner = new GitRunner({
+  const env = options.env ?? process.env;
+  const counter = { count: 0 };
+  const common = {
     cwd,
     ...(options.git === undefined ? {} : { git: options.git }),
-    ...(options.env === undefined ? {} : { env: options.env }),
     ...(options.onSpawn === undefined ? {} : { onSpawn: options.onSpawn }),
+  };
+  const runner = new GitRunner({ ...common, env }, counter);
+  const serverRunner = new GitRunner(
+    { ...common, env: { ...env, GIT_PROTOCOL: "version=2" } },
+    counter,
+  );
+  const timeoutMs = options.timeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
+
+  let configRead: Promise<RemoteConfig> | undefined;
+  const config = () => {
+    configRead ??= (async () => {
+      // Exit 1: no key matched. Outside a repository, only the user's and system's files count.
+      const result = await runner.run(["config", "-z", "--get-regexp", REMOTE_CONFIG_PATTERN]);
+      if (result.code === 1 && result.stdout.length === 0) return EMPTY_REMOTE_CONFIG;
+      if (result.code !== 0) throw gitFailed(["config", "--get-regexp"], result);
+      return parseRemoteConfig(result.stdout.toString("utf8"));
+    })();
+    return configRead;
+  };
+
+  const lister = createRefLister({
+    runner,
+    serverRunner,
+    config,
+    env,
+    timeoutMs,
+    ...(options.onListing === undefined ? {} : { onListing: options.onListing }),
+    fallback: async (url, prefixes, left) => {
+      const display = redactUrl(url);
+      const patterns = prefixes.map((p) => `${p}*`);
+      const result = await runner.run(["ls-remote", "--", url, ...patterns], { timeoutMs: left });
+      if (result.timedOut) throw listingTimedOut(display, timeoutMs);
+      if (result.code !== 0) {
+        throw gitFailed(["ls-remote", display], result, {
+          code: "EKA_REMOTE_UNREACHABLE",
+          message: `cannot list the refs of ${display}`,
+          where: display,
+          hint: "check the URL (or path), your network and your credentials",
+        });
+      }
+      return parseLsRemote(result.stdout.toString("utf8"), prefixes, display);
+    },
   });
-  const limit = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
+
   return {
     async resolve(mirror) {
       if (mirror.trim() === "") {
@@ -61,32 +125,20 @@ export async function openMirrorLister(
           hint: "give a configured remote's name (`origin`), a URL or a path",
         });
       }
-      // `git remote` fails outside a repository: then no name is configured.
-      const names = await runner.run(["remote"]);
-      const isName = names.code === 0 && names.stdout.toString("utf8").split("\n").includes(mirror);
-      if (!isName) checkRemoteUrl(mirror);
-      const got = await runner.run(["ls-remote", "--get-url", "--", mirror]);
-      if (got.code !== 0) throw gitFailed(["ls-remote", "--get-url"], got);
-      const expanded = got.stdout.toString("utf8").trim();
+      const { remotes, insteadOf } = await config();
+      const named = remotes.get(mirror);
+      if (named === undefined) checkRemoteUrl(mirror);
+      // As `git ls-remote --get-url`: the remote's URL or the given one, `insteadOf` applied.
+      const expanded = rewriteUrl(named ?? mirror, insteadOf);
       checkRemoteUrl(expanded);
       const url =
         isLocalPath(expanded) && !isAbsolute(expanded) ? resolve(cwd, expanded) : expanded;
-      return { name: isName ? mirror : null, url, display: redactUrl(url) };
+      return { name: named === undefined ? null : mirror, url, display: redactUrl(url) };
     },
 
     async list(remote, prefixes) {
       checkRemoteUrl(remote.url);
-      const patterns = prefixes.map((p) => `${p}*`);
-      const result = await runner.run(["ls-remote", "--", remote.url, ...patterns], limit);
-      if (result.code !== 0) {
-        throw gitFailed(["ls-remote", remote.display], result, {
-          code: "EKA_REMOTE_UNREACHABLE",
-          message: `cannot list the refs of ${remote.display}`,
-          where: remote.display,
-          hint: "check the URL (or path), your network and your credentials",
-        });
-      }
-      return parseLsRemote(result.stdout.toString("utf8"), prefixes, remote.display);
+      return lister.list(remote.url, prefixes);
     },
   };
 }

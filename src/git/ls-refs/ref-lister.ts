@@ -14,8 +14,8 @@
  * connection or process is torn down and the listing fails with `EKA_REMOTE_UNREACHABLE`
  * (`data.reason = "timeout"`). Every failure names the remote by its redacted URL.
  *
- * Processes: `git config` once per lister for the first ssh listing (core.sshCommand,
- * ssh.variant); the transports' own as above.
+ * Processes: none of its own (git's configuration comes from the caller, read once); the
+ * transports' own as above.
  */
 import { EkaError, isEkaError } from "../../core/errors.ts";
 import type { GitRunner } from "../git-runner.ts";
@@ -31,7 +31,8 @@ import {
   probeOpenSsh,
   type SshContext,
 } from "./process-transports.ts";
-import { type SshConfig, type SshProgram, sshProgram } from "./ssh-command.ts";
+import type { RemoteConfig } from "./remote-config.ts";
+import { type SshProgram, sshProgram } from "./ssh-command.ts";
 import type { HostPath } from "./url-parts.ts";
 import type { ListedRef } from "./v2-protocol.ts";
 
@@ -55,8 +56,10 @@ export interface ListingEvent {
 }
 
 export interface RefListerOptions {
-  /** Runs `git config` and `git credential` (in the lister's directory). */
+  /** Runs `git credential` (in the lister's directory). */
   readonly runner: GitRunner;
+  /** git's configuration as a listing needs it (read once, by the caller). */
+  readonly config: () => Promise<RemoteConfig>;
   /** Runs `git upload-pack`: its environment must hold GIT_PROTOCOL=version=2. */
   readonly serverRunner: GitRunner;
   /** The user's environment (ssh program and variant, proxies). */
@@ -139,17 +142,16 @@ async function withDeadline<T>(
   }
 }
 
-function parseSshConfig(text: string): SshConfig {
-  let sshCommand: string | null = null;
-  let variant: string | null = null;
-  for (const entry of text.split("\0")) {
-    const newline = entry.indexOf("\n");
-    const key = (newline === -1 ? entry : entry.slice(0, newline)).toLowerCase();
-    const value = newline === -1 ? "" : entry.slice(newline + 1);
-    if (key === "core.sshcommand") sshCommand = value;
-    else if (key === "ssh.variant") variant = value;
-  }
-  return { sshCommand, variant };
+/** A `GIT_SSL_*` or `GIT_HTTP_*` variable git would honour and this client does not, or null. */
+function sslVariable(env: NodeJS.ProcessEnv): string | null {
+  const names = Object.keys(env).filter(
+    (name) =>
+      (name.startsWith("GIT_SSL_") ||
+        name.startsWith("GIT_HTTP_") ||
+        name === "GIT_CURL_VERBOSE") &&
+      env[name] !== undefined,
+  );
+  return names[0] ?? null;
 }
 
 export function createRefLister(options: RefListerOptions): RefLister {
@@ -160,22 +162,7 @@ export function createRefLister(options: RefListerOptions): RefLister {
   const probes = new Map<string, Promise<boolean>>();
 
   const sshContext = async (signal: AbortSignal): Promise<SshContext> => {
-    program ??= (async () => {
-      // Only the configuration is needed when the environment does not settle both questions.
-      const settled =
-        options.env["GIT_SSH_COMMAND"] !== undefined &&
-        options.env["GIT_SSH_VARIANT"] !== undefined;
-      const config = settled
-        ? { code: 1, stdout: Buffer.alloc(0) }
-        : await options.runner.run([
-            "config",
-            "-z",
-            "--get-regexp",
-            "^(core\\.sshcommand|ssh\\.variant)$",
-          ]);
-      const text = config.code === 0 ? config.stdout.toString("utf8") : "";
-      return sshProgram(options.env, parseSshConfig(text));
-    })();
+    program ??= options.config().then((config) => sshProgram(options.env, config.ssh));
     const settled = await program;
     return {
       program: settled,
@@ -213,13 +200,16 @@ export function createRefLister(options: RefListerOptions): RefLister {
       case "git":
         return lsRefsOverDaemon(url, prefixes, signal);
       case "http":
-      case "https":
+      case "https": {
+        const setting = (await options.config()).httpSetting ?? sslVariable(options.env);
+        if (setting !== null) throw new NotV2Error(`${setting} is set (git ls-remote honours it)`);
         return lsRefsOverHttp(
           { credentials, env: options.env, remainingMs: () => Math.max(1, deadline - Date.now()) },
           url,
           prefixes,
           signal,
         );
+      }
     }
   };
 

@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { parseRemoteConfig, rewriteUrl } from "./remote-config.ts";
+
+test("parses git config -z --get-regexp output: remotes, insteadOf, ssh and http settings", () => {
+  const text = [
+    "remote.origin.url\n/srv/origin.git",
+    "remote.origin.url\n/srv/second.git",
+    "remote.My.Mirror.url\ngh:owner/repo",
+    "url.ssh://git@example.com/.insteadof\ngh:",
+    "url.https://Example.com/Mirror/.insteadOf\nmirror:",
+    "core.sshcommand\nssh -i 'my key'",
+    "ssh.variant\nplink",
+    "http.postbuffer\n1048576",
+    "http.proxy\nhttp://proxy:3128",
+    "http.sslverify",
+  ].join("\0");
+  const config = parseRemoteConfig(`${text}\0`);
+  assert.deepEqual(
+    [...config.remotes],
+    [
+      ["origin", "/srv/origin.git"],
+      ["My.Mirror", "gh:owner/repo"],
+    ],
+  );
+  assert.deepEqual(config.insteadOf, [
+    ["gh:", "ssh://git@example.com/"],
+    ["mirror:", "https://Example.com/Mirror/"],
+  ]);
+  assert.deepEqual(config.ssh, { sshCommand: "ssh -i 'my key'", variant: "plink" });
+  assert.equal(config.httpSetting, "http.proxy");
+  assert.equal(parseRemoteConfig("http.postbuffer\n100\0").httpSetting, null);
+  assert.equal(parseRemoteConfig("").remotes.size, 0);
+});
+
+test("rewrites with the longest matching insteadOf prefix, once", () => {
+  const rules = [
+    ["git://example.com/", "https://example.com/"],
+    ["git://example.com/private/", "ssh://git@example.com/private/"],
+    ["https://example.com/", "never-applied-twice://"],
+  ] as const;
+  assert.equal(rewriteUrl("git://example.com/a.git", rules), "https://example.com/a.git");
+  assert.equal(
+    rewriteUrl("git://example.com/private/b.git", rules),
+    "ssh://git@example.com/private/b.git",
+  );
+  assert.equal(rewriteUrl("/srv/c.git", rules), "/srv/c.git");
+});
