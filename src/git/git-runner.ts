@@ -5,7 +5,11 @@
  * Every process gets the transport allow-list (`protocol.allow=never` plus file, git, ssh, http,
  * https; the same list in `GIT_ALLOW_PROTOCOL`), `GIT_PROTOCOL_FROM_USER=0`,
  * `GIT_TERMINAL_PROMPT=0` (never wait for a password on a terminal), `GIT_NO_REPLACE_OBJECTS=1`
- * (objects are what they hash to), and `LC_ALL=C` (messages and porcelain output are parsed).
+ * and `GIT_GRAFT_FILE=/dev/null` (objects are what they hash to: neither a replace ref nor a
+ * graft, in `info/grafts` or in a file the caller's environment names, can fake a commit's
+ * parents, so ancestry answers such as `merge-base --is-ancestor` cannot be fooled; with
+ * `advice.graftFileDeprecated=false`, as git advises against grafts whenever it reads the
+ * file), and `LC_ALL=C` (messages and porcelain output are parsed).
  * Callers put `--` (or `--end-of-options`) before any value that comes from outside.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -19,6 +23,9 @@ export const PROTOCOL_CONFIG: readonly string[] = [
   "-c",
   "protocol.allow=never",
   ...ALLOWED_PROTOCOLS.flatMap((p) => ["-c", `protocol.${p}.allow=always`]),
+  // git reads GIT_GRAFT_FILE (an empty /dev/null) and would print its deprecation advice.
+  "-c",
+  "advice.graftFileDeprecated=false",
 ];
 
 /** Variables that point git at another repository: dropped, then set from what was opened. */
@@ -80,6 +87,7 @@ export class GitRunner {
     }
     env["GIT_TERMINAL_PROMPT"] = "0";
     env["GIT_NO_REPLACE_OBJECTS"] = "1";
+    env["GIT_GRAFT_FILE"] = "/dev/null";
     env["GIT_PROTOCOL_FROM_USER"] = "0";
     env["GIT_ALLOW_PROTOCOL"] = ALLOWED_PROTOCOLS.join(":");
     env["LC_ALL"] = "C";

@@ -1,8 +1,8 @@
 /**
  * Does a commit descend from another? Answered by walking parent links read from the objects
  * themselves (one long-lived `cat-file` process, requests pipelined level by level), never by
- * asking git's history machinery: so replace refs (also off for every git eka runs), grafts
- * (`info/grafts`, which `GIT_NO_REPLACE_OBJECTS` does not disable) and shallow boundaries cannot
+ * asking git's history machinery: so replace refs and grafts (both also off for every git eka
+ * runs: `GIT_NO_REPLACE_OBJECTS`, `GIT_GRAFT_FILE=/dev/null`) and shallow boundaries cannot
  * fake an ancestry. A parent that is not in the repository stops the walk as "incomplete": a
  * shallow history is never taken as a complete one.
  */
