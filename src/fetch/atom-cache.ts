@@ -18,9 +18,7 @@
  * `refs/ekala/atoms/<label>/<version>` is pointed at each atom's locked commit in one ref
  * transaction: that is the ref Nix's `fetchGit` asks for, with the `rev` it checks.
  */
-import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, rename, rm, stat } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import {
   ATOM_MANIFEST_FILE,
@@ -40,6 +38,7 @@ import type { GitOid, SetId } from "../core/types.ts";
 import {
   atomRef,
   atomsPrefix,
+  ensureBareRepository,
   type GitBackend,
   openRepository,
   type RefUpdate,
@@ -81,44 +80,6 @@ export interface CachedGraph {
 
 function keepRef(set: SetId, atom: LockedAtom): string {
   return `refs/cache/${set}/${atomRef(atom.label, atom.version)}`;
-}
-
-/**
- * Creates the cache repository when missing: `git init --bare` in a private directory next to
- * it, then one rename, so evaluations starting together never see (or make) half a repository;
- * the one that loses the rename drops its copy and uses the winner's.
- */
-async function ensureCacheRepo(dir: string, env: NodeJS.ProcessEnv | undefined): Promise<void> {
-  if ((await stat(join(dir, "HEAD")).catch(() => null)) !== null) return;
-  await mkdir(dirname(dir), { recursive: true });
-  const staging = await mkdtemp(`${dir}.new-`);
-  try {
-    await new Promise<void>((done, fail) => {
-      execFile(
-        "git",
-        ["init", "--quiet", "--bare", "--template=", "--", staging],
-        { env: { ...(env ?? process.env), GIT_TERMINAL_PROMPT: "0" } },
-        (error, _stdout, stderr) => {
-          if (error === null) done();
-          else {
-            fail(
-              new EkaError("EKA_IO", `cannot create the atom cache ${dir}: ${stderr.trim()}`, {
-                where: dir,
-                hint: "check the permissions of eka's cache directory (EKA_CACHE_DIR, XDG_CACHE_HOME)",
-                cause: error,
-              }),
-            );
-          }
-        },
-      );
-    });
-    await rename(staging, dir).catch(async (error: NodeJS.ErrnoException) => {
-      // Another eka made it first (rename onto a non-empty directory fails): use theirs.
-      if ((await stat(join(dir, "HEAD")).catch(() => null)) === null) throw error;
-    });
-  } finally {
-    await rm(staging, { recursive: true, force: true });
-  }
 }
 
 function mirrorUrl(mirror: string, localRepo: string | undefined): string | null {
@@ -338,7 +299,8 @@ export async function cacheLockedAtoms(
   options: AtomCacheOptions,
 ): Promise<CachedGraph> {
   const repo = join(options.cacheDir, ATOM_CACHE_REPO);
-  await ensureCacheRepo(repo, options.env);
+  // Created by one rename of a staged `git init`: evaluations starting together never race.
+  await ensureBareRepository(repo, options.env === undefined ? {} : { env: options.env });
   const backend = await openRepository(repo, options.env === undefined ? {} : { env: options.env });
   try {
     const seen = new Map<GitOid, GraphAtom>();

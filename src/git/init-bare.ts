@@ -1,12 +1,13 @@
 /**
- * Creating a bare repository (eka's cache repository) when it does not exist yet. One
- * `git init --bare` the first time; nothing afterwards. Safe when two eka processes race to
- * create it: `git init` on an existing repository only reinitialises it.
+ * Creating a bare repository (eka's cache repository, shared by evaluation, `eka fetch` and
+ * `eka verify`) when it does not exist yet: `git init --bare` in a private directory next to it,
+ * then one rename, so processes starting together never see (or make) half a repository; the one
+ * that loses the rename drops its copy and uses the winner's. Nothing is run once it exists.
  */
-import { mkdir, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { mkdir, mkdtemp, rename, rm, stat } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import { EkaError } from "../core/errors.ts";
-import { GitRunner, gitFailed } from "./git-runner.ts";
+import { GitRunner, summarizeStderr } from "./git-runner.ts";
 
 export interface InitBareOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -15,30 +16,59 @@ export interface InitBareOptions {
   readonly objectFormat?: "sha1" | "sha256";
 }
 
+const HINT = "check the permissions of eka's cache directory (EKA_CACHE_DIR, XDG_CACHE_HOME)";
+
+async function isRepository(dir: string): Promise<boolean> {
+  return (await stat(join(dir, "HEAD")).catch(() => null)) !== null;
+}
+
 /** Makes `dir` a bare repository unless it already is one; returns its absolute path. */
 export async function ensureBareRepository(
   dir: string,
   options: InitBareOptions = {},
 ): Promise<string> {
   const path = resolve(dir);
-  if ((await stat(join(path, "HEAD")).catch(() => null)) !== null) return path;
+  if (await isRepository(path)) return path;
+  let staging: string;
   try {
-    await mkdir(path, { recursive: true });
+    await mkdir(dirname(path), { recursive: true });
+    staging = await mkdtemp(`${path}.new-`);
   } catch (error) {
     throw new EkaError("EKA_IO", `cannot create ${path}: ${String(error)}`, {
       where: path,
       cause: error,
-      hint: "check the permissions of eka's cache directory (EKA_CACHE_DIR, XDG_CACHE_HOME)",
+      hint: HINT,
     });
   }
-  const runner = new GitRunner({
-    cwd: path,
-    ...(options.git === undefined ? {} : { git: options.git }),
-    ...(options.env === undefined ? {} : { env: options.env }),
-  });
-  const args = ["init", "--quiet", "--bare"];
-  if (options.objectFormat !== undefined) args.push(`--object-format=${options.objectFormat}`);
-  const result = await runner.run([...args, "--", path]);
-  if (result.code !== 0) throw gitFailed(["init", "--bare"], result, { where: path });
+  try {
+    const runner = new GitRunner({
+      cwd: staging,
+      ...(options.git === undefined ? {} : { git: options.git }),
+      ...(options.env === undefined ? {} : { env: options.env }),
+    });
+    // No template: hooks and sample files have no place in a cache.
+    const args = ["init", "--quiet", "--bare", "--template="];
+    if (options.objectFormat !== undefined) args.push(`--object-format=${options.objectFormat}`);
+    const result = await runner.run([...args, "--", staging]);
+    if (result.code !== 0) {
+      throw new EkaError(
+        "EKA_IO",
+        `cannot create the repository ${path}: ${summarizeStderr(result.stderr)}`,
+        { where: path, hint: HINT },
+      );
+    }
+    await rename(staging, path).catch(async (error: unknown) => {
+      // Another process made it first (a rename onto a non-empty directory fails): use theirs.
+      if (!(await isRepository(path))) {
+        throw new EkaError("EKA_IO", `cannot create ${path}: ${String(error)}`, {
+          where: path,
+          cause: error,
+          hint: HINT,
+        });
+      }
+    });
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
   return path;
 }

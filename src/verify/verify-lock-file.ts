@@ -13,6 +13,8 @@ import { type VerifyOutcome, verifyGraph } from "./verify-graph.ts";
  * The cache repository inside eka's cache directory: the same repository as the atom cache of
  * `src/fetch` (`ATOM_CACHE_REPO`, not imported here: that module is heavy), which keeps its
  * refs apart (`refs/cache/…`, `refs/ekala/atoms/…`) from verification's `refs/eka-mirrors/…`.
+ * Both create it with the one `ensureBareRepository` (a staged `git init` and one rename), so
+ * an evaluation and a verification starting together on a new cache do not race.
  */
 export function cacheRepositoryPath(cacheDir: string): string {
   return join(cacheDir, "git");

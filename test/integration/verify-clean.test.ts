@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { renameSync } from "node:fs";
+import { existsSync, readdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { parseLock, silentReport } from "../../src/core/index.ts";
 import { ATOM_CACHE_REPO, cacheLockedAtoms } from "../../src/fetch/index.ts";
-import { git, tempRepo } from "../helpers/git.ts";
+import { ensureBareRepository } from "../../src/git/index.ts";
+import { git, tempDir, tempRepo } from "../helpers/git.ts";
 import { failures, lockText, publishSet, verifyText } from "./verify-fixture.ts";
 
 test("a published set verifies clean online, then offline from the cache", async (t) => {
@@ -156,4 +157,39 @@ test("what verification fetched serves evaluation's atom cache with every mirror
   } finally {
     renameSync(away, set.remote);
   }
+});
+
+test("verification and evaluations starting together on a new cache share one repository, made once", async (t) => {
+  const set = await publishSet(t, [
+    { label: "button", version: "1.0.0" },
+    { label: "input", version: "1.0.0" },
+  ]);
+  const text = lockText([{ set, name: "ui" }]);
+  const cacheDir = await tempDir(t, "eka-cache-");
+  const [verified, ...graphs] = await Promise.all([
+    verifyText(t, text, { cacheDir }),
+    ...[1, 2, 3].map(() => cacheLockedAtoms(parseLock(text), { cacheDir, report: silentReport })),
+    ...[1, 2, 3].map(async () => {
+      await ensureBareRepository(join(cacheDir, ATOM_CACHE_REPO));
+      return null;
+    }),
+  ]);
+  assert.deepEqual(failures(verified), []);
+  assert.equal(verified.cache, join(cacheDir, ATOM_CACHE_REPO));
+  for (const g of graphs) if (g !== null) assert.equal(g.atoms.length, 2);
+  // One repository, bare, no template files, and no staging directory left behind.
+  assert.deepEqual(readdirSync(cacheDir), [ATOM_CACHE_REPO]);
+  const cache = join(cacheDir, ATOM_CACHE_REPO);
+  assert.equal(git(cache, "rev-parse", "--is-bare-repository").trim(), "true");
+  assert.equal(existsSync(join(cache, "hooks")), false, "made without git's template");
+  assert.equal(
+    git(cache, "rev-parse", "refs/ekala/atoms/button/1.0.0").trim(),
+    set.atoms[0]!.rev,
+    "evaluation's atom ref",
+  );
+  assert.notEqual(
+    git(cache, "for-each-ref", "--format=%(refname)", "refs/eka-mirrors/").trim(),
+    "",
+    "verification's mirror refs, in the same repository",
+  );
 });

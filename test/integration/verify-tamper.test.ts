@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import {
@@ -410,6 +410,7 @@ test("a replace ref (on the mirror and in the cache) or a graft that fakes ances
   assertFailure(withReplace, expected);
 
   git(cache, "update-ref", "-d", `refs/replace/${orphan}`);
+  mkdirSync(join(cache, "info"), { recursive: true }); // the cache is made without a template
   writeFileSync(join(cache, "info", "grafts"), `${orphan} ${set.setId}\n`);
   const grafted = spawnSync("git", ["merge-base", "--is-ancestor", set.setId, orphan], {
     cwd: cache,
