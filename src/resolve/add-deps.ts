@@ -22,6 +22,7 @@ import {
   type Tag,
 } from "../core/index.ts";
 import type { MirrorLister } from "../git/index.ts";
+import { recordIfUpToDate } from "./lock-status.ts";
 import { type PairFile, writePair } from "./pair-transaction.ts";
 import { openProject, readProjectTexts } from "./project.ts";
 import { type DepChange, syncLock } from "./sync-lock.ts";
@@ -38,6 +39,8 @@ export interface AddOptions {
   readonly lister?: () => Promise<MirrorLister>;
   /** For downloaded pins (`nix+url`, `nix+tar`, `nix+build`). */
   readonly fetch?: FetchSettings;
+  /** Where the no-op stamp is recorded (`stampDir`); none when undefined. */
+  readonly stampRoot?: string;
 }
 
 export interface AddedDep {
@@ -168,6 +171,7 @@ export async function addDeps(options: AddOptions): Promise<AddOutcome> {
   if (text !== project.manifestText) files.push({ name: ATOM_MANIFEST_FILE, text });
   if (result.changed) files.push({ name: LOCK_FILE, text: result.text });
   await writePair(project.dir, files);
+  recordIfUpToDate(options.stampRoot, project.dir, text, result.text);
   return {
     dir: project.dir,
     added,

@@ -1,34 +1,31 @@
 /**
- * The no-op check of `eka resolve`, kept light on purpose: the CLI runs it before loading the
- * rest of eka (git, listings, hashing), so that a resolve with an up-to-date lock costs little
- * more than starting Node. Reads atom.toml and atom.lock, opens no connection, writes nothing.
- * Null whenever anything needs the full path (a lock to change, an interrupted update to
- * repair, an invalid file to report).
- *
- * Start-up cost is per module loaded, so this module and the ones it reaches (project,
- * plan-lock, requests, pair-transaction, the resolvers) import core's files directly rather
- * than core's index, which would load all of core.
+ * The up-to-date check of a manifest/lock pair, remembered: after a command has the pair it
+ * leaves in place, the pure check (`lockIfUpToDate`: nothing to resolve, nothing to prune, the
+ * lock canonical and valid) runs on those exact bytes and, when it accepts them, a stamp
+ * records it (`up-to-date-stamp.ts`). The next no-op `eka resolve` answers from the stamp
+ * without loading the rest of eka. Opens no connection; writes only the stamp.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { ATOM_MANIFEST_FILE } from "../core/atom-manifest.ts";
-import { LOCK_FILE } from "../core/lock-types.ts";
-import { JOURNAL } from "./pair-transaction.ts";
 import { lockIfUpToDate } from "./plan-lock.ts";
-import { findAtomDir, readProjectTexts } from "./project.ts";
-import type { ResolveOutcome } from "./resolve-project.ts";
+import { readProjectTexts } from "./project.ts";
+import { writeStamp } from "./up-to-date-stamp.ts";
 
-export function upToDateOutcome(cwd: string): ResolveOutcome | null {
+/**
+ * Records `manifestText` and `lockText` of `dir` as up to date under `stampRoot` when they are;
+ * does nothing otherwise (or when `stampRoot` is undefined). Never throws: the stamp is only a
+ * shortcut, and a pair the check refuses simply gets none.
+ */
+export function recordIfUpToDate(
+  stampRoot: string | undefined,
+  dir: string,
+  manifestText: string,
+  lockText: string | null,
+): void {
+  if (stampRoot === undefined || lockText === null) return;
   try {
-    const dir = findAtomDir(cwd);
-    if (existsSync(join(dir, JOURNAL))) return null;
-    const manifestText = readFileSync(join(dir, ATOM_MANIFEST_FILE), "utf8");
-    const lockText = readFileSync(join(dir, LOCK_FILE), "utf8");
     const project = readProjectTexts(dir, manifestText, lockText);
     const lock = lockIfUpToDate(project.manifest, project.requests, project.lock, lockText);
-    if (lock === null) return null;
-    return { dir, written: false, changes: [], deps: lock.deps.length };
+    if (lock !== null) writeStamp(stampRoot, dir, manifestText, lockText, lock.deps.length);
   } catch {
-    return null;
+    // An invalid pair gets no stamp; the command that produced it reports its own errors.
   }
 }

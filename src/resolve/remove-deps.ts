@@ -7,6 +7,7 @@ import {
   removeDependency,
 } from "../core/index.ts";
 import type { MirrorLister } from "../git/index.ts";
+import { recordIfUpToDate } from "./lock-status.ts";
 import { type PairFile, writePair } from "./pair-transaction.ts";
 import { openProject, readProjectTexts } from "./project.ts";
 import { type DepChange, syncLock } from "./sync-lock.ts";
@@ -19,6 +20,8 @@ export interface RemoveOptions {
   readonly lister?: () => Promise<MirrorLister>;
   /** For downloaded pins (`nix+url`, `nix+tar`, `nix+build`). */
   readonly fetch?: FetchSettings;
+  /** Where the no-op stamp is recorded (`stampDir`); none when undefined. */
+  readonly stampRoot?: string;
 }
 
 export interface RemoveOutcome {
@@ -63,5 +66,11 @@ export async function removeDeps(options: RemoveOptions): Promise<RemoveOutcome>
   const files: PairFile[] = [{ name: ATOM_MANIFEST_FILE, text }];
   if (result.changed) files.push({ name: LOCK_FILE, text: result.text });
   await writePair(project.dir, files);
+  recordIfUpToDate(
+    options.stampRoot,
+    project.dir,
+    text,
+    result.changed ? result.text : project.lockText,
+  );
   return { dir: project.dir, removed, changes: result.changes };
 }

@@ -1,6 +1,7 @@
 /** `eka resolve` and `eka update`: the lock brought in line with the manifest, then written. */
 import { ATOM_MANIFEST_FILE, EkaError, LOCK_FILE, type Report } from "../core/index.ts";
 import type { MirrorLister } from "../git/index.ts";
+import { recordIfUpToDate } from "./lock-status.ts";
 import { writePair } from "./pair-transaction.ts";
 import { openProject } from "./project.ts";
 import { type DepChange, syncLock } from "./sync-lock.ts";
@@ -16,6 +17,8 @@ export interface ResolveOptions {
   readonly lister?: () => Promise<MirrorLister>;
   /** For downloaded pins (`nix+url`, `nix+tar`, `nix+build`). */
   readonly fetch?: FetchSettings;
+  /** Where the no-op stamp is recorded (`stampDir`); none when undefined. */
+  readonly stampRoot?: string;
 }
 
 export interface ResolveOutcome {
@@ -73,6 +76,7 @@ export async function resolveProject(options: ResolveOptions): Promise<ResolveOu
     },
   );
   if (result.changed) await writePair(project.dir, [{ name: LOCK_FILE, text: result.text }]);
+  recordIfUpToDate(options.stampRoot, project.dir, project.manifestText, result.text);
   return {
     dir: project.dir,
     written: result.changed,

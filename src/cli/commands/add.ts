@@ -1,5 +1,5 @@
 import { aliasTable, loadSettings } from "../../config/index.ts";
-import { addDeps } from "../../resolve/index.ts";
+import { addDeps, stampDir } from "../../resolve/index.ts";
 import { defineCommand, stringOption } from "../command.ts";
 import { fetchSettings } from "./fetch-settings.ts";
 import { renderChanges } from "./render-changes.ts";
@@ -40,6 +40,7 @@ export const addCommand = defineCommand({
       aliases: aliasTable(loadSettings(ctx.env)),
       report: ctx.report,
       fetch: fetchSettings(ctx.env),
+      stampRoot: stampDir(ctx.env),
       ...(set === undefined ? {} : { set }),
     });
   },

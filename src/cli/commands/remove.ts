@@ -1,4 +1,4 @@
-import { removeDeps } from "../../resolve/index.ts";
+import { removeDeps, stampDir } from "../../resolve/index.ts";
 import { defineCommand } from "../command.ts";
 import { fetchSettings } from "./fetch-settings.ts";
 import { renderChanges } from "./render-changes.ts";
@@ -20,6 +20,7 @@ export const removeCommand = defineCommand({
       labels: args.positionals,
       report: ctx.report,
       fetch: fetchSettings(ctx.env),
+      stampRoot: stampDir(ctx.env),
     });
   },
   render(result) {

@@ -1,4 +1,4 @@
-import { type ResolveOutcome, resolveProject } from "../../resolve/index.ts";
+import { type ResolveOutcome, resolveProject, stampDir } from "../../resolve/index.ts";
 import { defineCommand, flag } from "../command.ts";
 import { fetchSettings } from "./fetch-settings.ts";
 import { renderOutcome } from "./render-changes.ts";
@@ -36,6 +36,7 @@ export const resolveCommand = defineCommand({
       locked: flag(args, "locked"),
       offline: flag(args, "offline"),
       fetch: fetchSettings(ctx.env),
+      stampRoot: stampDir(ctx.env),
     });
   },
   render: renderOutcome,

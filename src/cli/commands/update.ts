@@ -1,4 +1,4 @@
-import { resolveProject } from "../../resolve/index.ts";
+import { resolveProject, stampDir } from "../../resolve/index.ts";
 import { defineCommand } from "../command.ts";
 import { fetchSettings } from "./fetch-settings.ts";
 import { renderOutcome } from "./render-changes.ts";
@@ -21,6 +21,7 @@ export const updateCommand = defineCommand({
       report: ctx.report,
       update: args.positionals,
       fetch: fetchSettings(ctx.env),
+      stampRoot: stampDir(ctx.env),
     });
   },
   render: renderOutcome,

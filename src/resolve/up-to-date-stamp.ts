@@ -1,0 +1,107 @@
+/**
+ * The memory of the last up-to-date check: a file in the user's cache naming an atom directory
+ * and the exact bytes of the `atom.toml` and `atom.lock` that eka last found in agreement
+ * (`lockIfUpToDate` accepted them: nothing to resolve, nothing to prune, canonical lock, every
+ * lock rule, atom ids included). A no-op `eka resolve` that finds the same bytes again answers
+ * "up to date" from it without loading the TOML parser, the lock reader or anything else: the
+ * check is a pure function of those bytes, so its answer for them cannot have changed. The lock
+ * format has no field for a digest of the manifest (protocol.md §7), hence the cache file.
+ *
+ * Anything that differs — a byte of either file, the directory, eka's version or install, the
+ * stamp's own format — means no answer, and the full check runs (and records a new stamp).
+ * Imports nothing but Node's own modules: it is the whole of what the fast path loads.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** Bump when what the up-to-date check accepts changes, so that old stamps stop answering. */
+const FORMAT = "eka-up-to-date 1";
+/** eka's version (src/cli/version.ts); kept equal by a test. */
+export const STAMP_VERSION = "0.1.0";
+/** Which eka wrote the stamp: two installs (or checkouts) never answer for each other. */
+const INSTALL = import.meta.url;
+
+interface Stamp {
+  readonly format: string;
+  readonly version: string;
+  readonly install: string;
+  readonly dir: string;
+  readonly manifest: string;
+  readonly lock: string;
+  readonly deps: number;
+}
+
+/** Where stamps live: next to Node's compile cache that bin/eka sets up (same variables). */
+export function stampDir(env: NodeJS.ProcessEnv): string {
+  const base = env["XDG_CACHE_HOME"] || `${env["HOME"] || "/tmp"}/.cache`;
+  return join(base, "eka", "up-to-date");
+}
+
+/** FNV-1a (64 bits) of the directory: a file name. Collisions only cost a full check. */
+function fileFor(root: string, dir: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (let i = 0; i < dir.length; i++) {
+    h ^= BigInt(dir.charCodeAt(i));
+    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return join(root, `${h.toString(16).padStart(16, "0")}.json`);
+}
+
+/**
+ * How many dependencies the lock holds when eka last found exactly these bytes up to date in
+ * `dir`, else null (no stamp, another pair, another eka, an unreadable file).
+ */
+export function stampedDeps(
+  root: string,
+  dir: string,
+  manifestText: string,
+  lockText: string,
+): number | null {
+  let stamp: Stamp;
+  try {
+    stamp = JSON.parse(readFileSync(fileFor(root, dir), "utf8")) as Stamp;
+  } catch {
+    return null;
+  }
+  const same =
+    stamp.format === FORMAT &&
+    stamp.version === STAMP_VERSION &&
+    stamp.install === INSTALL &&
+    stamp.dir === dir &&
+    stamp.manifest === manifestText &&
+    stamp.lock === lockText &&
+    Number.isSafeInteger(stamp.deps);
+  return same ? stamp.deps : null;
+}
+
+/**
+ * Records that `manifestText` and `lockText` in `dir` are up to date. The caller must have
+ * established it with the full check. Best effort: a cache that cannot be written only means
+ * the next no-op runs the full check.
+ */
+export function writeStamp(
+  root: string,
+  dir: string,
+  manifestText: string,
+  lockText: string,
+  deps: number,
+): void {
+  const stamp: Stamp = {
+    format: FORMAT,
+    version: STAMP_VERSION,
+    install: INSTALL,
+    dir,
+    manifest: manifestText,
+    lock: lockText,
+    deps,
+  };
+  const file = fileFor(root, dir);
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(root, { recursive: true });
+    writeFileSync(temp, JSON.stringify(stamp));
+    renameSync(temp, file);
+  } catch {
+    // The cache is an optimisation only.
+  }
+}
