@@ -172,6 +172,7 @@ export async function syncLock(
   if (plan.pending.length > 0) {
     resolved = await resolvePending(manifest, plan, ids, options);
   }
+  refuseSharedIds(manifest, requests, ids, lockFile);
   const lock = assembleLock(manifest, [...plan.kept, ...resolved], ids);
   const text = formatLock(lock);
   const changed = text !== oldText;
@@ -189,6 +190,42 @@ export async function syncLock(
     );
   }
   return { lock, text, changed, changes };
+}
+
+/**
+ * Two set names of the manifest that turn out to be one set (the same id: `"::"` and a mirror
+ * of this repository, or two URLs of one set declared apart) cannot both be locked: the lock
+ * names each set id once (protocol.md §7). A user error naming both, before anything is written.
+ */
+function refuseSharedIds(
+  manifest: AtomManifest,
+  requests: readonly DepRequest[],
+  ids: ReadonlyMap<Tag, SetId>,
+  lockFile: string,
+): void {
+  const used = [...new Set(requests.flatMap((r) => (r.type === "atom" ? [r.set] : [])))];
+  const byId = new Map<SetId, Tag[]>();
+  for (const name of used) {
+    const id = ids.get(name);
+    if (id !== undefined) byId.set(id, [...(byId.get(id) ?? []), name]);
+  }
+  for (const [id, names] of byId) {
+    if (names.length < 2) continue;
+    const mirrors = names.flatMap((n) => manifest.sets.find((s) => s.name === n)?.mirrors ?? []);
+    const merged = [...new Set(mirrors)].sort((a, b) =>
+      a === LOCAL_MIRROR ? -1 : b === LOCAL_MIRROR ? 1 : 0,
+    );
+    const listed = names.slice(0, -1).join(", ");
+    throw new EkaError(
+      "EKA_SET_CONFLICT",
+      `sets ${listed} and ${names.at(-1)} are one set (id ${id}): ${lockFile} records each set once, under one name`,
+      {
+        where: "[package.sets]",
+        hint: `declare it once with all its mirrors, e.g. ${names[0]} = [${merged.map((m) => JSON.stringify(m)).join(", ")}], and take its atoms from [deps.from.${names[0]}]`,
+        data: { id, sets: names, mirrors: merged },
+      },
+    );
+  }
 }
 
 async function resolvePending(

@@ -4,7 +4,7 @@
  * clear error and no file changed.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { atomToml, commitAll, ekaInit, ekalaToml, writeFiles } from "../helpers/atoms.ts";
@@ -150,4 +150,63 @@ test("bad input: a clear error, and no file changed", async (t) => {
     assert.match(run.json.error.where, /atom\.toml:\d+:\d+/);
     assert.deepEqual(snapshot(app), before);
   }
+});
+
+test('one set under two names ("::" and its mirror, or two URLs of one set): a clear error, nothing written', async (t) => {
+  // A monorepo whose set is also published: "::" is the same set as the remote.
+  const repo = await tempRepo(t);
+  writeFiles(repo, {
+    "ekala.toml": ekalaToml(["pkgs/lib", "pkgs/util", "pkgs/app"]),
+    "pkgs/lib/atom.toml": atomToml("lib", "0.4.0"),
+    "pkgs/util/atom.toml": atomToml("util", "1.0.0"),
+    "pkgs/app/atom.toml": atomToml("app", "0.1.0"),
+  });
+  commitAll(repo, "atoms");
+  const remote = await tempRepo(t, { bare: true });
+  const id = await ekaInit(repo, remote);
+  const published = await runEka(repo, ["publish", "--remote", remote, "pkgs/lib", "pkgs/util"]);
+  assert.equal(published.code, 0, published.stderr);
+  const app = join(repo, "pkgs/app");
+  const first = await runEka(app, ["add", `file://${remote}::lib`, "--set", "shared"]);
+  assert.equal(first.code, 0, first.stderr);
+  const before = snapshot(repo);
+  for (const uri of ["::lib", "::util"]) {
+    const run = await runEkaJson(app, ["add", uri]);
+    assert.equal(run.code, 3, run.stderr);
+    assert.equal(run.json.error.code, "EKA_SET_CONFLICT", run.stderr);
+    assert.equal(
+      run.json.error.message,
+      `sets shared and local are one set (id ${id}): atom.lock records each set once, under one name`,
+    );
+    assert.match(run.json.error.hint, new RegExp(`shared = \\["::", "file://${remote}"\\]`));
+    assert.deepEqual(snapshot(repo), before, uri);
+  }
+
+  // Two URLs of one published set, declared as two sets.
+  const core = await publishedSet(t, { auth: ["1.0.0"], log: ["0.3.0"] });
+  const link = join(await tempDir(t, "eka-link-"), "core.git");
+  symlinkSync(core.remote, link);
+  const consumerApp = await consumer(t);
+  const added = await runEka(consumerApp, ["add", `${core.url}::auth`, "--set", "a"]);
+  assert.equal(added.code, 0, added.stderr);
+  const kept = snapshot(consumerApp);
+  const twice = await runEkaJson(consumerApp, ["add", `file://${link}::log`, "--set", "b"]);
+  assert.equal(twice.code, 3, twice.stderr);
+  assert.equal(twice.json.error.code, "EKA_SET_CONFLICT");
+  assert.match(
+    twice.json.error.message,
+    new RegExp(`^sets a and b are one set \\(id ${core.id}\\)`),
+  );
+  assert.deepEqual(snapshot(consumerApp), kept);
+  // The same manifest edited by hand: `eka resolve` refuses it the same way.
+  const edited = `${read(consumerApp, "atom.toml")}\n[deps.from.b]\nlog = "*"\n`.replace(
+    "[package.sets]\n",
+    `[package.sets]\nb = "file://${link}"\n`,
+  );
+  write(consumerApp, "atom.toml", edited);
+  const edit = snapshot(consumerApp);
+  const resolved = await runEkaJson(consumerApp, ["resolve"]);
+  assert.equal(resolved.code, 3, resolved.stderr);
+  assert.equal(resolved.json.error.code, "EKA_SET_CONFLICT");
+  assert.deepEqual(snapshot(consumerApp), edit);
 });
