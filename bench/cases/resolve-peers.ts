@@ -87,30 +87,41 @@ interface Cell {
 const ms = (value: number) =>
   value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${value.toFixed(0)} ms`;
 
-/** Resolves with the figure of `runs` cold runs (after one unmeasured run when `warm`). */
+/** One cold run in a fresh directory: its wall time, or why it failed or locked the wrong versions. */
+async function coldRun(
+  tool: PeerTool,
+  job: PeerJob,
+  work: string,
+): Promise<{ ms: number } | { failure: string }> {
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const { command, args, cwd, env } = tool.prepare(work, job);
+  const start = performance.now();
+  const failure = await runTool(command, args, cwd, env);
+  const elapsed = performance.now() - start;
+  const wrong = failure ?? tool.check(work, job);
+  rmSync(work, { recursive: true, force: true });
+  return wrong === null ? { ms: elapsed } : { failure: wrong };
+}
+
+/** The figure of `runs` cold runs of `tool` on `job`, or the first failure. */
 async function coldRuns(
   tool: PeerTool,
   job: PeerJob,
   scratch: string,
   runs: number,
-  warm: boolean,
 ): Promise<Cell> {
-  const label = `${tool.name}, K = ${job.k}, ${job.transport}://`;
   const timesMs: number[] = [];
-  for (let n = warm ? -1 : 0; n < runs; n++) {
-    const work = join(scratch, `${tool.name}-${job.k}-${job.transport}-${n + 1}`);
-    rmSync(work, { recursive: true, force: true });
-    mkdirSync(work, { recursive: true });
-    const { command, args, cwd, env } = tool.prepare(work, job);
-    const start = performance.now();
-    const failure = await runTool(command, args, cwd, env);
-    const elapsed = performance.now() - start;
-    const wrong = failure ?? tool.check(work, job);
-    rmSync(work, { recursive: true, force: true });
-    if (wrong !== null) return { failure: wrong };
-    if (n >= 0) timesMs.push(elapsed);
+  for (let n = 1; n <= runs; n++) {
+    const result = await coldRun(
+      tool,
+      job,
+      join(scratch, `${tool.name}-${job.k}-${job.transport}-${n}`),
+    );
+    if ("failure" in result) return { failure: result.failure };
+    timesMs.push(result.ms);
   }
-  return { figure: { label, timesMs } };
+  return { figure: { label: `${tool.name}, K = ${job.k}, ${job.transport}://`, timesMs } };
 }
 
 function table(rows: readonly (readonly string[])[]): string[] {
@@ -193,8 +204,12 @@ export async function runPeers(context: BenchContext, opts: PeerOptions): Promis
             `resolve-peers: ${tool.name}, K = ${k}, ${transport}:// (${context.runs} runs)…`,
           );
           const key = `${tool.name} ${transport}`;
-          const cell = await coldRuns(tool, job, scratch, context.runs, !warmed.has(key));
-          warmed.add(key);
+          if (!warmed.has(key)) {
+            // One unmeasured K = 1 run first: the program and its libraries in the page cache.
+            warmed.add(key);
+            await coldRun(tool, { ...job, k: 1 }, join(scratch, `${tool.name}-warm`));
+          }
+          const cell = await coldRuns(tool, job, scratch, context.runs);
           cells.set(tool.name, cell);
           if (cell.figure !== undefined) figures.push(cell.figure);
           else {
@@ -234,7 +249,7 @@ export async function runPeers(context: BenchContext, opts: PeerOptions): Promis
         `(the highest) for every dependency. ${versions.join(", ")}.`,
       ...notes,
       "",
-      `  median wall time per cold run (N = ${context.runs}, after one unmeasured run per tool and transport), ` +
+      `  median wall time per cold run (N = ${context.runs}, after one unmeasured K = 1 run per tool and transport), ` +
         `and tool ÷ eka; the aim is ≥ ${TARGET}× (${met} of ${ratios.length} met):`,
       ...table(matrix).map((line) => `    ${line}`),
       ...(failures.length > 0
