@@ -2,14 +2,18 @@
  * atom-nix's module rules, evaluated by the real nix-instantiate (through `evaluateAtom`, so in
  * eka's sandbox: restrict-eval, no NIX_PATH, allowed-uris only the locked sources) on the
  * fixture atom in test/fixtures/atom-nix/rules. One test per rule; every forbidden operation
- * must fail with an error that says what to do and points at the atom's file and line.
+ * must fail with an error that says what to do and points at the atom's file and line. Then the
+ * second wall alone: Nix with eka's sandbox arguments, atom-nix's scope bypassed.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
 import { EkaError } from "../../src/core/index.ts";
 import { collectingReport } from "../../src/core/report.ts";
-import { evaluateAtom } from "../../src/eval/index.ts";
+import { evaluateAtom, NIX_ENTRY, nixEnv, sandboxArgs } from "../../src/eval/index.ts";
+import { writeFiles } from "../helpers/atoms.ts";
 import { ROOT } from "../helpers/eka.ts";
 import { tempDir } from "../helpers/git.ts";
 
@@ -168,4 +172,95 @@ test("an entry directory without mod.nix says where the top module is expected",
   );
   assert.ok(error instanceof EkaError && error.code === "EKA_EVAL_FAILED", String(error));
   assert.match(error.message, /noentry\/mod\.nix does not exist.*\[nix\] entry/);
+});
+
+test("every other way to a file outside the atom is refused (restrict-eval); pathExists tells nothing", async (t) => {
+  const root = await tempDir(t, "eka-outside-");
+  writeFileSync(join(root, "secret.txt"), "not for atoms\n");
+  const atom = join(root, "probe");
+  writeFiles(atom, {
+    "atom.toml": '[package]\nlabel = "probe"\nversion = "0.1.0"\n',
+    "mod.nix": "{ }\n",
+    "Own.nix": "std.readFile ./atom.toml\n",
+    "Sibling.nix": "std.readFile ../secret.txt\n",
+    "AsString.nix": 'std.readFile "/etc/passwd"\n',
+    "Built.nix": 'std.readFile (/. + "etc/passwd")\n',
+    "ReadDir.nix": "std.readDir /etc\n",
+    "CopyPath.nix": "std.path { path = /etc/passwd; }\n",
+    "Filter.nix": "std.filterSource (p: t: true) /etc\n",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Nix's interpolation, not JavaScript's
+    "Interpolated.nix": '"${/etc/passwd}"\n',
+    "Exists.nix": "std.pathExists ../secret.txt\n",
+  });
+  const run = (attr: string) =>
+    evaluateAtom({
+      cwd: atom,
+      attr,
+      cacheDir: join(root, "cache"),
+      report: collectingReport(),
+      env: process.env,
+    });
+  assert.match((await run("own")).value as string, /label = "probe"/, "the atom's own files");
+  const refusals: [string, string][] = [
+    ["sibling", join(root, "secret.txt")],
+    ["asString", "/etc/passwd"],
+    ["built", "/etc/passwd"],
+    ["readDir", "/etc"],
+    ["copyPath", "/etc/passwd"],
+    ["filter", "/etc"],
+    ["interpolated", "/etc/passwd"],
+  ];
+  for (const [attr, path] of refusals) {
+    const error = await run(attr).then(
+      () => assert.fail(`-A ${attr} evaluated, but it must fail`),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof EkaError && error.code === "EKA_EVAL_FAILED", String(error));
+    assert.ok(
+      error.message.includes(`access to absolute path '${path}' is forbidden in restricted mode`),
+      `${attr}: ${error.message}`,
+    );
+  }
+  assert.equal((await run("exists")).value, false, "an existing file outside is not revealed");
+});
+
+test("Nix's sandbox on its own (atom-nix's scope bypassed) refuses <nixpkgs>, unlisted URIs and outside files, and hides the environment", async (t) => {
+  const dir = await tempDir(t, "eka-sandbox-");
+  writeFileSync(join(dir, "listed.txt"), "a locked source\n");
+  const listed = `file://${join(dir, "listed.txt")}`;
+  const args = sandboxArgs({
+    atomDir: RULES,
+    cwd: RULES,
+    allowedUris: [listed],
+    args: {},
+    env: process.env,
+  }).filter((a) => a !== NIX_ENTRY);
+  const env = nixEnv({ ...process.env, NIX_PATH: `nixpkgs=${dir}`, EKA_PROBE: "visible?" });
+  const nix = (expr: string) =>
+    spawnSync("nix-instantiate", ["--eval", "--json", ...args, "-E", expr], {
+      cwd: RULES,
+      env,
+      encoding: "utf8",
+    });
+  const refused = (expr: string, message: RegExp) => {
+    const result = nix(expr);
+    assert.notEqual(result.status, 0, `${expr} evaluated: ${result.stdout}`);
+    assert.match(result.stderr, message, expr);
+  };
+  refused("import <nixpkgs>", /file 'nixpkgs' was not found in the Nix search path/);
+  refused(
+    'builtins.fetchurl "https://example.com/unlocked.tar.gz"',
+    /access to URI 'https:\/\/example\.com\/unlocked\.tar\.gz' is forbidden in restricted mode/,
+  );
+  refused(
+    "builtins.readFile /etc/passwd",
+    /access to absolute path '\/etc\/passwd' is forbidden in restricted mode/,
+  );
+  const getEnv = nix('builtins.getEnv "EKA_PROBE"');
+  assert.equal(getEnv.status, 0, getEnv.stderr);
+  assert.equal(getEnv.stdout.trim(), '""', "restricted mode reads no environment variable");
+  // Control: a listed (locked) URI is let through, so the refusals above are the sandbox's.
+  const ok = nix(`builtins.readFile (builtins.fetchurl "${listed}")`);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(JSON.parse(ok.stdout), "a locked source\n");
 });
