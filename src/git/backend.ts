@@ -35,6 +35,12 @@ export interface TreeEntry {
   readonly name: string;
 }
 
+/** An index entry: the mode and blob git records for a path. */
+export interface IndexEntry {
+  readonly mode: string;
+  readonly oid: GitOid;
+}
+
 /** One change in an atomic local ref transaction. */
 export type RefUpdate =
   /** Create `ref`; fails when it already exists. */
@@ -121,6 +127,16 @@ export interface GitBackend {
    * a bare repository. Never writes (no opportunistic index refresh).
    */
   worktreeChanges(commit: GitOid): Promise<string[]>;
+  /**
+   * The index entries under the directories `paths` (repository-relative; `""` is the root)
+   * whose working-tree file git keeps byte for byte equal to the blob: stage 0, not flagged
+   * assume-unchanged or skip-worktree, no attribute that converts bytes (`text`, `eol`, `crlf`,
+   * `filter`, `ident`, `working-tree-encoding` other than unset or unspecified) and
+   * `core.autocrlf` off. Path → the entry's mode and blob. Whether a file is unchanged is
+   * `worktreeChanges`'s answer, not this one's. Empty for a bare repository; three processes
+   * whatever the number of paths.
+   */
+  plainIndexEntries(paths: readonly string[]): Promise<Map<string, IndexEntry>>;
   /** `Name <email> <unix-time> <tz>` as git would write it now. */
   ident(kind: "author" | "committer"): Promise<string>;
 

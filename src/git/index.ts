@@ -2,6 +2,7 @@
 export type {
   GitBackend,
   GitObject,
+  IndexEntry,
   ObjectFormat,
   ObjectSink,
   ObjectType,

@@ -10,6 +10,7 @@ import type { GitOid } from "../core/types.ts";
 import type {
   GitBackend,
   GitObject,
+  IndexEntry,
   ObjectFormat,
   ObjectSink,
   ObjectType,
@@ -234,6 +235,11 @@ export class MemoryBackend implements GitBackend {
     this.#open();
     this.#get(this.#check(commit));
     return []; // no working tree
+  }
+
+  async plainIndexEntries(_paths: readonly string[]): Promise<Map<string, IndexEntry>> {
+    this.#open();
+    return new Map(); // no index
   }
 
   async ident(_kind: "author" | "committer"): Promise<string> {

@@ -29,3 +29,4 @@ export {
   sha256FromSri,
   sriFromNixBase32,
 } from "./sha256.ts";
+export { WorktreeFiles } from "./worktree-files.ts";

@@ -1,0 +1,114 @@
+/**
+ * The working-tree files that may stand in for their blobs when an atom's b3 digest is computed:
+ * reading a checked-out file costs what `b3sum` pays, inflating its blob from git's object store
+ * several times more. A file stands in for a blob only when git vouches that it holds exactly
+ * the blob's bytes, the rule git itself follows before it reuses a work-tree file instead of a
+ * blob (diff.c `reuse_worktree_file`):
+ *
+ * 1. its index entry is plain (stage 0, not assume-unchanged nor skip-worktree) and no
+ *    attribute or `core.autocrlf` converts bytes between blob and file
+ *    (`GitBackend.plainIndexEntries`), with the tree entry's exact mode and blob;
+ * 2. it is of the entry's kind (a regular file, or a symlink whose target is the blob) and was
+ *    last changed more than `SETTLED_MS` before it is looked at (so that any later write gives
+ *    it another change time, whatever the clock's granularity);
+ * 3. after that look, `git diff <commit>` does not list it: git found the file equal to the
+ *    commit's blob, by its index stat data or, when those do not match or are racily clean, by
+ *    its content;
+ * 4. when it is read, it is still the file that was looked at in 2 (device, inode, size, change
+ *    and modification times, before and after the read: `b3-file-worker.ts`).
+ *
+ * So the bytes hashed are the bytes git compared in 3. Whatever fails a step is read from git's
+ * objects, as is everything when there is no working tree. A constant number of git processes
+ * (`plainIndexEntries`: three; `worktreeChanges`: two), whatever the number of files.
+ */
+import { lstatSync } from "node:fs";
+import { join } from "node:path";
+import type { GitOid } from "../core/index.ts";
+import type { GitBackend } from "../git/index.ts";
+import type { FileJob, FileStamp } from "./b3-file-pool.ts";
+
+/** How long before it is looked at a file must have last changed to be read from disk. */
+const SETTLED_MS = 2000n;
+const BLOB_MODES: ReadonlySet<string> = new Set(["100644", "100755", "120000"]);
+
+interface Vouched {
+  readonly mode: string;
+  readonly oid: GitOid;
+  readonly stamp: FileStamp;
+}
+
+export class WorktreeFiles {
+  /** The commit the files were compared with. */
+  readonly commit: GitOid;
+  /** `repo.worktreeChanges(commit)`, as found in step 3: every path that differs, sorted. */
+  readonly changes: readonly string[];
+  readonly #root: string;
+  readonly #files: ReadonlyMap<string, Vouched>;
+
+  private constructor(
+    commit: GitOid,
+    changes: readonly string[],
+    root: string,
+    files: ReadonlyMap<string, Vouched>,
+  ) {
+    this.commit = commit;
+    this.changes = changes;
+    this.#root = root;
+    this.#files = files;
+  }
+
+  /**
+   * The files under the directories `paths` (repository-relative) that git vouches hold what
+   * `commit` holds at the same path; none when the repository is bare. Also what differs from
+   * `commit` anywhere in the working tree (`changes`), found once for both uses.
+   */
+  static async open(
+    repo: GitBackend,
+    commit: GitOid,
+    paths: readonly string[],
+  ): Promise<WorktreeFiles> {
+    const root = repo.workTree;
+    const files = new Map<string, Vouched>();
+    if (root === null)
+      return new WorktreeFiles(commit, await repo.worktreeChanges(commit), "", files);
+    // Failing to learn which entries are plain only costs speed: every blob is read from git.
+    const entries = await repo.plainIndexEntries(paths).catch(() => new Map<string, never>());
+    const settled = (BigInt(Date.now()) - SETTLED_MS) * 1_000_000n;
+    for (const [path, entry] of entries) {
+      if (!BLOB_MODES.has(entry.mode)) continue;
+      let stat: import("node:fs").BigIntStats;
+      try {
+        stat = lstatSync(join(root, path), { bigint: true });
+      } catch {
+        continue;
+      }
+      const symlink = entry.mode === "120000";
+      if (symlink ? !stat.isSymbolicLink() : !stat.isFile()) continue;
+      if (stat.ctimeNs >= settled || stat.mtimeNs >= settled) continue;
+      const stamp: FileStamp = {
+        dev: stat.dev,
+        ino: stat.ino,
+        size: stat.size,
+        mtimeNs: stat.mtimeNs,
+        ctimeNs: stat.ctimeNs,
+        symlink,
+      };
+      files.set(path, { mode: entry.mode, oid: entry.oid, stamp });
+    }
+    const changes = await repo.worktreeChanges(commit);
+    for (const path of changes) files.delete(path);
+    return new WorktreeFiles(commit, changes, root, files);
+  }
+
+  /** Files that may stand in for their blobs. */
+  get size(): number {
+    return this.#files.size;
+  }
+
+  /** How to hash the file at `path` if it stands in for blob `oid` with `mode`; else null. */
+  job(path: string, mode: string, oid: GitOid): FileJob | null {
+    const file = this.#files.get(path);
+    if (file === undefined || file.oid !== oid || file.mode !== mode) return null;
+    return { path: join(this.#root, path), stamp: file.stamp };
+  }
+}
