@@ -31,7 +31,7 @@ import {
   probeOpenSsh,
   type SshContext,
 } from "./process-transports.ts";
-import type { RemoteConfig } from "./remote-config.ts";
+import { type RemoteConfig, unhonouredHttpSetting } from "./remote-config.ts";
 import { type SshProgram, sshProgram } from "./ssh-command.ts";
 import type { HostPath } from "./url-parts.ts";
 import type { ListedRef } from "./v2-protocol.ts";
@@ -142,18 +142,6 @@ async function withDeadline<T>(
   }
 }
 
-/** A `GIT_SSL_*` or `GIT_HTTP_*` variable git would honour and this client does not, or null. */
-function sslVariable(env: NodeJS.ProcessEnv): string | null {
-  const names = Object.keys(env).filter(
-    (name) =>
-      (name.startsWith("GIT_SSL_") ||
-        name.startsWith("GIT_HTTP_") ||
-        name === "GIT_CURL_VERBOSE") &&
-      env[name] !== undefined,
-  );
-  return names[0] ?? null;
-}
-
 export function createRefLister(options: RefListerOptions): RefLister {
   const defaultTimeout = options.timeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
   const credentials = options.credentials ?? gitCredentials(options.runner);
@@ -201,7 +189,7 @@ export function createRefLister(options: RefListerOptions): RefLister {
         return lsRefsOverDaemon(url, prefixes, signal);
       case "http":
       case "https": {
-        const setting = (await options.config()).httpSetting ?? sslVariable(options.env);
+        const setting = unhonouredHttpSetting(kind, await options.config(), options.env);
         if (setting !== null) throw new NotV2Error(`${setting} is set (git ls-remote honours it)`);
         return lsRefsOverHttp(
           { credentials, env: options.env, remainingMs: () => Math.max(1, deadline - Date.now()) },

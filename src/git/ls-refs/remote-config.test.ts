@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseRemoteConfig, rewriteUrl } from "./remote-config.ts";
+import { parseRemoteConfig, rewriteUrl, unhonouredHttpSetting } from "./remote-config.ts";
 
 test("parses git config -z --get-regexp output: remotes, insteadOf, ssh and http settings", () => {
   const text = [
@@ -28,8 +28,8 @@ test("parses git config -z --get-regexp output: remotes, insteadOf, ssh and http
     ["mirror:", "https://Example.com/Mirror/"],
   ]);
   assert.deepEqual(config.ssh, { sshCommand: "ssh -i 'my key'", variant: "plink" });
-  assert.equal(config.httpSetting, "http.proxy");
-  assert.equal(parseRemoteConfig("http.postbuffer\n100\0").httpSetting, null);
+  assert.deepEqual(config.httpSettings, ["http.proxy", "http.sslverify"]);
+  assert.deepEqual(parseRemoteConfig("http.postbuffer\n100\0").httpSettings, []);
   assert.equal(parseRemoteConfig("").remotes.size, 0);
 });
 
@@ -45,4 +45,16 @@ test("rewrites with the longest matching insteadOf prefix, once", () => {
     "ssh://git@example.com/private/b.git",
   );
   assert.equal(rewriteUrl("/srv/c.git", rules), "/srv/c.git");
+});
+
+test("TLS settings send https listings to git ls-remote, not http ones", () => {
+  const tls = parseRemoteConfig("http.sslcainfo\n/etc/ca.pem\0");
+  assert.equal(unhonouredHttpSetting("https", tls, {}), "http.sslcainfo");
+  assert.equal(unhonouredHttpSetting("http", tls, {}), null);
+  const none = parseRemoteConfig("");
+  assert.equal(unhonouredHttpSetting("https", none, { GIT_SSL_CAINFO: "/ca" }), "GIT_SSL_CAINFO");
+  assert.equal(unhonouredHttpSetting("http", none, { GIT_SSL_CAINFO: "/ca" }), null);
+  assert.equal(unhonouredHttpSetting("http", none, { GIT_CURL_VERBOSE: "1" }), "GIT_CURL_VERBOSE");
+  const proxy = parseRemoteConfig("http.proxy\nhttp://p:3128\0");
+  assert.equal(unhonouredHttpSetting("http", proxy, {}), "http.proxy");
 });

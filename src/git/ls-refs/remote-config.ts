@@ -33,21 +33,44 @@ const HARMLESS_HTTP = new Set([
   "http.delaypackfetch",
 ]);
 
+/**
+ * The first setting (an `http.*` key or a `GIT_SSL_*`/`GIT_HTTP_*`/`GIT_CURL_*` variable) that git
+ * would honour for `scheme` and this client does not, or null. TLS settings matter to https only.
+ */
+export function unhonouredHttpSetting(
+  scheme: "http" | "https",
+  config: RemoteConfig,
+  env: NodeJS.ProcessEnv,
+): string | null {
+  const tls = (name: string) => name.startsWith("http.ssl") || name.startsWith("GIT_SSL_");
+  const key = config.httpSettings.find((name) => scheme === "https" || !tls(name));
+  if (key !== undefined) return key;
+  const variable = Object.keys(env).find(
+    (name) =>
+      env[name] !== undefined &&
+      (name.startsWith("GIT_SSL_") ||
+        name.startsWith("GIT_HTTP_") ||
+        name.startsWith("GIT_CURL_")) &&
+      (scheme === "https" || !tls(name)),
+  );
+  return variable ?? null;
+}
+
 export interface RemoteConfig {
   /** `[prefix, base]` pairs from `url.<base>.insteadOf = <prefix>`. */
   readonly insteadOf: readonly (readonly [string, string])[];
   /** A remote's first URL, by name. */
   readonly remotes: ReadonlyMap<string, string>;
   readonly ssh: SshConfig;
-  /** The first `http.*` key set that this client does not honour, or null. */
-  readonly httpSetting: string | null;
+  /** The `http.*` keys set (lowercased) that this client does not honour. */
+  readonly httpSettings: readonly string[];
 }
 
 export const EMPTY_REMOTE_CONFIG: RemoteConfig = {
   insteadOf: [],
   remotes: new Map(),
   ssh: { sshCommand: null, variant: null },
-  httpSetting: null,
+  httpSettings: [],
 };
 
 /** Parses `git config -z --get-regexp` output: `key\nvalue\0` records (a bare key: no value). */
@@ -56,7 +79,7 @@ export function parseRemoteConfig(text: string): RemoteConfig {
   const remotes = new Map<string, string>();
   let sshCommand: string | null = null;
   let variant: string | null = null;
-  let httpSetting: string | null = null;
+  const httpSettings: string[] = [];
   for (const record of text.split("\0")) {
     if (record === "") continue;
     const newline = record.indexOf("\n");
@@ -74,10 +97,10 @@ export function parseRemoteConfig(text: string): RemoteConfig {
     } else if (lower === "ssh.variant") {
       variant = value;
     } else if (lower.startsWith("http.") && !HARMLESS_HTTP.has(lower)) {
-      httpSetting ??= lower;
+      if (!httpSettings.includes(lower)) httpSettings.push(lower);
     }
   }
-  return { insteadOf, remotes, ssh: { sshCommand, variant }, httpSetting };
+  return { insteadOf, remotes, ssh: { sshCommand, variant }, httpSettings };
 }
 
 /** `url` with the longest matching `insteadOf` prefix replaced by its base (git's alias_url). */
