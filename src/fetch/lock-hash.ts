@@ -153,11 +153,12 @@ async function lock(
   }
 
   const temp = cache.tempPath("download");
-  // A tarball is unpacked as it downloads; `hashOf` unpacks from the file otherwise (zip).
-  const unpackDir = cache.tempPath("unpack");
+  // A tarball is unpacked (in memory, spilling to `scratch`) and hashed as it downloads; `hashOf`
+  // unpacks from the file otherwise (zip).
+  const scratch = cache.tempPath("unpack");
   const streaming =
     mode.key === "unpack"
-      ? streamingUnpack(unpackDir, { maxBytes: limits.maxUnpackedBytes, where: shown })
+      ? streamingUnpack(scratch, { maxBytes: limits.maxUnpackedBytes, where: shown })
       : null;
   try {
     const result = await download(url, {
@@ -198,7 +199,7 @@ async function lock(
     let hash: SriHash;
     if (unpacked !== null) {
       warnTopLevel(ctx.report, unpacked, shown);
-      hash = sriHashFromBytes((await narHashPath(unpacked.top)).digest);
+      hash = sriHashFromBytes(unpacked.digest);
       cache.addDerived(hex, mode.key, hash);
     } else {
       hash = await hashOf(temp, hex, mode, cache, limits, shown, ctx.report);
@@ -219,7 +220,7 @@ async function lock(
     return { hash, downloaded: true, size: result.size };
   } finally {
     removeFile(temp);
-    rmSync(unpackDir, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
 
@@ -293,16 +294,16 @@ async function hashOf(
   if (mode.key === "exec") {
     hash = sriHashFromBytes((await narHashPath(path, { executable: true })).digest);
   } else if (mode.key === "unpack") {
-    const dir = cache.tempPath("unpack");
+    const scratch = cache.tempPath("unpack");
     try {
-      const unpacked = await unpackArchive(path, dir, {
+      const unpacked = await unpackArchive(path, scratch, {
         maxBytes: limits.maxUnpackedBytes,
         where: shown,
       });
       warnTopLevel(report, unpacked, shown);
-      hash = sriHashFromBytes((await narHashPath(unpacked.top)).digest);
+      hash = sriHashFromBytes(unpacked.digest);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(scratch, { recursive: true, force: true });
     }
   } else {
     const file = createReadStream(path, { highWaterMark: 1 << 20 });

@@ -1,12 +1,14 @@
 /**
- * Unpacks a downloaded archive into an empty directory, safely (see unpack-guard.ts), and says
- * what Nix would hash: like `nix-prefetch-url --unpack`, the single top-level entry when there is
- * exactly one (the usual `project-1.2/` directory, stripped), else the whole directory.
+ * Unpacks a downloaded archive, safely (see unpack-guard.ts), in memory (see unpack-tree.ts), and
+ * hashes what Nix would hash: like `nix-prefetch-url --unpack`, the NAR of the single top-level
+ * entry when there is exactly one (the usual `project-1.2/` directory, stripped), else of the
+ * whole tree. Nothing is written per entry; contents beyond the memory budget go to one spill
+ * file at the `scratch` path, which the caller removes.
  *
  * `unpackArchive` reads a file; `streamingUnpack` takes the body while it downloads (tars only:
  * a zip's directory is at its end, so a zip is unpacked from the file once it has arrived).
  */
-import { createReadStream, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { createReadStream, rmSync } from "node:fs";
 import { PassThrough, type Transform } from "node:stream";
 import { createGunzip, createZstdDecompress } from "node:zlib";
 import { createUnxz } from "node-liblzma";
@@ -16,6 +18,7 @@ import { type ArchiveFormat, archiveFormatOf, archiveFormatOfFile } from "./arch
 import type { BodyTee } from "./http-download.ts";
 import { UnpackGuard } from "./unpack-guard.ts";
 import { unpackTar } from "./unpack-tar.ts";
+import { type UnpackedHash, UnpackTree } from "./unpack-tree.ts";
 import { unpackZip } from "./unpack-zip.ts";
 
 export interface UnpackOptions {
@@ -23,14 +26,13 @@ export interface UnpackOptions {
   readonly maxBytes: number;
   /** The archive's URL (redacted), for messages. */
   readonly where: string;
+  /** Bytes of file contents held in memory before the spill file is used (tests lower it). */
+  readonly memoryBytes?: number;
 }
 
-export interface UnpackResult {
+/** The archive's format and the NAR hash (digest, size) of what it unpacks to. */
+export interface UnpackResult extends UnpackedHash {
   readonly format: ArchiveFormat;
-  /** What to hash: the single top-level entry, or the directory itself (as bytes). */
-  readonly top: Buffer;
-  /** Entries at the top level (1 when stripped). */
-  readonly topEntries: number;
 }
 
 const CHUNK = 256 * 1024;
@@ -70,37 +72,29 @@ function asArchiveError(error: unknown, format: ArchiveFormat, where: string): E
   });
 }
 
-function result(target: string, format: ArchiveFormat): UnpackResult {
-  const entries = readdirSync(target, { encoding: "buffer" });
-  const root = Buffer.from(target);
-  return {
-    format,
-    top: entries.length === 1 ? Buffer.concat([root, Buffer.from("/"), entries[0]!]) : root,
-    topEntries: entries.length,
-  };
-}
-
-/** Unpacks `file` into `target` (created, must not exist). */
+/** Unpacks `file` and hashes it; `scratch` is where contents may spill (the caller removes it). */
 export async function unpackArchive(
   file: string,
-  target: string,
+  scratch: string,
   options: UnpackOptions,
 ): Promise<UnpackResult> {
   const format = archiveFormatOfFile(file);
   if (format === null) throw notAnArchive(options.where);
-  mkdirSync(target);
-  const guard = new UnpackGuard(target, options.maxBytes, options.where);
+  const guard = new UnpackGuard(options.maxBytes, options.where);
+  const tree = new UnpackTree(guard, scratch, options.memoryBytes);
   try {
-    if (format === "zip") await unpackZip(file, guard);
+    if (format === "zip") await unpackZip(file, tree);
     else {
       const source = createReadStream(file, { highWaterMark: 1 << 20 });
-      await unpackTar(source, decompressor(format), guard);
+      await unpackTar(source, decompressor(format), tree, guard);
     }
-    guard.checkLinks();
+    guard.checkLinks(tree);
+    return { format, ...(await tree.narHash(options.where)) };
   } catch (error) {
     throw asArchiveError(error, format, options.where);
+  } finally {
+    tree.close();
   }
-  return result(target, format);
 }
 
 /** An unpack fed by a download; `outcome()` after the download: null means "use the file". */
@@ -110,18 +104,20 @@ export interface StreamingUnpack {
 }
 
 /**
- * Unpacks a tar into `target` while it downloads. The format is sniffed from the first bytes;
- * anything but a tar is left for `unpackArchive` on the finished file. A refusal or a broken
- * archive fails the download at once (the error is an EkaError, never retried).
+ * Unpacks a tar while it downloads, and hashes it once the body is whole. The format is sniffed
+ * from the first bytes; anything but a tar is left for `unpackArchive` on the finished file. A
+ * refusal or a broken archive fails the download at once (the error is an EkaError, never
+ * retried). Each attempt starts over (a spill file of a failed one is removed).
  */
-export function streamingUnpack(target: string, options: UnpackOptions): StreamingUnpack {
+export function streamingUnpack(scratch: string, options: UnpackOptions): StreamingUnpack {
   let done: UnpackResult | null = null;
   const tee = (): BodyTee => {
-    rmSync(target, { recursive: true, force: true });
+    rmSync(scratch, { force: true });
     done = null;
     let head: Buffer[] = [];
     let headSize = 0;
     let input: PassThrough | null = null;
+    let tree: UnpackTree | null = null;
     let skip = false;
     let format: ArchiveFormat = "tar";
     let failure: EkaError | null = null;
@@ -135,11 +131,12 @@ export function streamingUnpack(target: string, options: UnpackOptions): Streami
         return;
       }
       format = sniffed;
-      mkdirSync(target);
-      const guard = new UnpackGuard(target, options.maxBytes, options.where);
+      const guard = new UnpackGuard(options.maxBytes, options.where);
+      const unpacked = new UnpackTree(guard, scratch, options.memoryBytes);
+      tree = unpacked;
       input = new PassThrough({ highWaterMark: 1 << 20 });
-      unpacking = unpackTar(input, decompressor(format), guard)
-        .then(() => guard.checkLinks())
+      unpacking = unpackTar(input, decompressor(format), unpacked, guard)
+        .then(() => guard.checkLinks(unpacked))
         .catch((error) => {
           failure = asArchiveError(error, format, options.where);
           input?.destroy();
@@ -167,15 +164,20 @@ export function streamingUnpack(target: string, options: UnpackOptions): Streami
       async end() {
         if (input === null && !skip) start();
         if (skip) return;
-        input?.end();
-        await unpacking;
-        if (failure !== null) throw failure;
-        done = result(target, format);
+        try {
+          input?.end();
+          await unpacking;
+          if (failure !== null) throw failure;
+          done = { format, ...(await tree!.narHash(options.where)) };
+        } finally {
+          tree?.close();
+        }
       },
       async abort() {
         input?.destroy();
         await unpacking;
-        rmSync(target, { recursive: true, force: true });
+        tree?.close();
+        rmSync(scratch, { force: true });
       },
     };
   };

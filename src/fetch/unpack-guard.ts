@@ -1,7 +1,8 @@
 /**
- * What keeps an unpacked archive inside its target directory and within its size limit. Entry
- * names are handled as bytes ("binary strings": one char per byte, as `latin1` reads them), so
- * names that are not UTF-8 land on disk exactly as the archive spells them.
+ * What keeps an unpacked archive inside its own tree and within its size limit (the rules that
+ * keep an unpack to disk inside its target directory). Entry names are handled as bytes ("binary
+ * strings": one char per byte, as `latin1` reads them), so names that are not UTF-8 are kept (and
+ * hashed) exactly as the archive spells them.
  *
  * Refused, with `EKA_ARCHIVE_INVALID` naming the entry: an absolute name, a `..` component, an
  * entry written through a symlink of the archive, a hard link to anything but a regular file
@@ -9,8 +10,13 @@
  * links of the archive) leaves the directory, devices and fifos, and more bytes (or entries,
  * counted at 512 bytes each) than the limit allows.
  */
-import { lstatSync, readlinkSync } from "node:fs";
 import { EkaError } from "../core/index.ts";
+
+/** Where the archive's symlinks are once unpacked (by normalised relative path). */
+export interface LinkLookup {
+  /** The target of the symlink at `relative`, or null when no symlink is there. */
+  linkTarget(relative: string): string | null;
+}
 
 /** Bytes an entry costs besides its contents: bounds archives of countless empty entries. */
 const ENTRY_COST = 512;
@@ -18,16 +24,12 @@ const ENTRY_COST = 512;
 const MAX_LINK_DEPTH = 40;
 
 export class UnpackGuard {
-  readonly root: string;
-  readonly #rootBytes: Buffer;
   readonly #limit: number;
   readonly #where: string;
   #used = 0;
   readonly #symlinks = new Set<string>();
 
-  constructor(root: string, limit: number, where: string) {
-    this.root = root;
-    this.#rootBytes = Buffer.from(root);
+  constructor(limit: number, where: string) {
     this.#limit = limit;
     this.#where = where;
   }
@@ -64,12 +66,6 @@ export class UnpackGuard {
     return parts.join("/");
   }
 
-  /** The bytes of the absolute path of a relative entry path. */
-  abs(relative: string | null): Buffer {
-    if (relative === null) return this.#rootBytes;
-    return Buffer.concat([this.#rootBytes, Buffer.from(`/${relative}`, "latin1")]);
-  }
-
   /** Counts an entry and its bytes against the limit. */
   charge(bytes: number, entry: string): void {
     this.#used += bytes + ENTRY_COST;
@@ -99,14 +95,14 @@ export class UnpackGuard {
    * Once everything is unpacked: every symlink, followed through the archive's other symlinks,
    * must stay inside the root (its target need not exist).
    */
-  checkLinks(): void {
-    for (const link of this.#symlinks) this.#resolve(link);
+  checkLinks(links: LinkLookup): void {
+    for (const link of this.#symlinks) this.#resolve(link, links);
   }
 
-  #resolve(link: string): void {
+  #resolve(link: string, links: LinkLookup): void {
     const stack = link.split("/");
     stack.pop();
-    let pending = this.#readlink(link).split("/");
+    let pending = (links.linkTarget(link) ?? "").split("/");
     let depth = 0;
     while (pending.length > 0) {
       const part = pending.shift()!;
@@ -118,27 +114,14 @@ export class UnpackGuard {
         continue;
       }
       stack.push(part);
-      const here = stack.join("/");
-      if (!this.#isSymlink(here)) continue;
+      const target = links.linkTarget(stack.join("/"));
+      if (target === null) continue;
       if (++depth > MAX_LINK_DEPTH) throw this.refuse("a loop of symlinks", link);
-      const target = this.#readlink(here);
       if (target.startsWith("/"))
         throw this.refuse("a symlink that points outside the directory", link);
       stack.pop();
       pending = [...target.split("/"), ...pending];
     }
-  }
-
-  #isSymlink(relative: string): boolean {
-    try {
-      return lstatSync(this.abs(relative)).isSymbolicLink();
-    } catch {
-      return false;
-    }
-  }
-
-  #readlink(relative: string): string {
-    return readlinkSync(this.abs(relative), { encoding: "buffer" }).toString("latin1");
   }
 }
 

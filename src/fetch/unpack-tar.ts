@@ -1,5 +1,5 @@
 /**
- * Unpacks a tar stream (after its decompressor) through an `UnpackWriter`. tar-stream parses the
+ * Unpacks a tar stream (after its decompressor) into an `UnpackTree`. tar-stream parses the
  * headers (ustar, pax, GNU long names); names are taken as bytes (`latin1`), or as UTF-8 when a
  * pax header gave them, as POSIX says. Pax global headers (git archive's commit comment) are
  * skipped, as libarchive skips them.
@@ -8,7 +8,7 @@ import type { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { extract, type Header } from "tar-stream";
 import type { UnpackGuard } from "./unpack-guard.ts";
-import { UnpackWriter } from "./unpack-writer.ts";
+import type { UnpackedFile, UnpackTree } from "./unpack-tree.ts";
 
 type Pax = Readonly<Record<string, string>> | null | undefined;
 
@@ -20,54 +20,59 @@ function bytesName(text: string, fromPax: boolean): string {
 export async function unpackTar(
   source: Readable,
   decompressor: Transform | null,
+  tree: UnpackTree,
   guard: UnpackGuard,
 ): Promise<void> {
-  const writer = new UnpackWriter(guard);
   const options = { filenameEncoding: "latin1", allowUnknownFormat: false };
   const parser = extract(options as Parameters<typeof extract>[0]);
   parser.on("entry", (header: Header, stream, next) => {
     const pax = header.pax as Pax;
     // The parser's failure reaches the pipeline; the entry stream's copy of it is not news.
     stream.on("error", () => {});
-    let fd: number | null = null;
+    let file: UnpackedFile | null = null;
+    let name = "";
     const fail = (error: unknown) => {
-      if (fd !== null) writer.fileEnd(fd);
-      fd = null;
+      file = null;
       stream.resume();
       parser.destroy(error instanceof Error ? error : new Error(String(error)));
     };
     try {
-      const name = bytesName(header.name, pax?.["path"] !== undefined);
+      name = bytesName(header.name, pax?.["path"] !== undefined);
       const link = bytesName(header.linkname ?? "", pax?.["linkpath"] !== undefined);
       switch (header.type as string | null | undefined) {
         case "file":
         case "contiguous-file":
         case null:
         case undefined: {
-          fd = writer.fileStart(name, header.mode ?? 0o644, header.size ?? 0).fd;
+          file = tree.fileStart(name, header.mode ?? 0o644, header.size ?? 0);
           stream.on("data", (chunk) => {
             try {
-              if (fd !== null) writer.fileWrite(fd, chunk as Buffer);
+              if (file !== null) tree.fileWrite(file, chunk as Buffer, name);
             } catch (error) {
               fail(error);
             }
           });
           stream.on("end", () => {
-            if (fd === null) return;
-            writer.fileEnd(fd);
-            fd = null;
+            if (file === null) return;
+            try {
+              tree.fileEnd(file, name);
+            } catch (error) {
+              fail(error);
+              return;
+            }
+            file = null;
             next();
           });
           return;
         }
         case "directory":
-          writer.directory(name);
+          tree.directory(name);
           break;
         case "symlink":
-          writer.symlink(name, link);
+          tree.symlink(name, link);
           break;
         case "link":
-          writer.hardlink(name, link);
+          tree.hardlink(name, link);
           break;
         case "pax-global-header":
         case "pax-header":

@@ -1,12 +1,11 @@
 /**
- * Unpacks a zip file through an `UnpackWriter` (yauzl reads the central directory and checks
+ * Unpacks a zip file into an `UnpackTree` (yauzl reads the central directory and checks
  * entry sizes; names are kept as bytes and checked by `UnpackGuard`). Unix modes come from the external attributes
  * when the archive was made on Unix (symlinks, the execute bit), as libarchive reads them; other
  * entries are plain files and directories.
  */
 import { type Entry, open as openZip, type ZipFile } from "yauzl";
-import type { UnpackGuard } from "./unpack-guard.ts";
-import { UnpackWriter } from "./unpack-writer.ts";
+import type { UnpackTree } from "./unpack-tree.ts";
 
 const UNIX = 3;
 const S_IFMT = 0o170000;
@@ -31,15 +30,14 @@ function readEntry(zip: ZipFile, entry: Entry): Promise<NodeJS.ReadableStream> {
   });
 }
 
-export async function unpackZip(file: string, guard: UnpackGuard): Promise<void> {
-  const writer = new UnpackWriter(guard);
+export async function unpackZip(file: string, tree: UnpackTree): Promise<void> {
   const zip = await openFile(file);
   try {
     await new Promise<void>((resolve, reject) => {
       zip.on("error", reject);
       zip.on("end", resolve);
       zip.on("entry", (entry: Entry) => {
-        handle(zip, entry, writer).then(
+        handle(zip, entry, tree).then(
           () => zip.readEntry(),
           (error) => {
             zip.close();
@@ -54,7 +52,7 @@ export async function unpackZip(file: string, guard: UnpackGuard): Promise<void>
   }
 }
 
-async function handle(zip: ZipFile, entry: Entry, writer: UnpackWriter): Promise<void> {
+async function handle(zip: ZipFile, entry: Entry, tree: UnpackTree): Promise<void> {
   // The name's bytes as stored (UTF-8 when the archive says so, else whatever the maker wrote),
   // as libarchive takes them; UnpackGuard checks them.
   const name = (entry.fileName as unknown as Buffer).toString("latin1");
@@ -62,7 +60,7 @@ async function handle(zip: ZipFile, entry: Entry, writer: UnpackWriter): Promise
   const mode = unix ? entry.externalFileAttributes >>> 16 : 0;
   const type = mode & S_IFMT;
   if (name.endsWith("/") || type === S_IFDIR) {
-    writer.directory(name);
+    tree.directory(name);
     return;
   }
   const stream = await readEntry(zip, entry);
@@ -74,13 +72,10 @@ async function handle(zip: ZipFile, entry: Entry, writer: UnpackWriter): Promise
       if (size > 4096) throw new Error(`symlink ${name} has a target over 4096 bytes`);
       chunks.push(chunk);
     }
-    writer.symlink(name, Buffer.concat(chunks).toString("latin1"));
+    tree.symlink(name, Buffer.concat(chunks).toString("latin1"));
     return;
   }
-  const { fd } = writer.fileStart(name, unix ? mode : 0o644, entry.uncompressedSize);
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) writer.fileWrite(fd, chunk);
-  } finally {
-    writer.fileEnd(fd);
-  }
+  const file = tree.fileStart(name, unix ? mode : 0o644, entry.uncompressedSize);
+  for await (const chunk of stream as AsyncIterable<Buffer>) tree.fileWrite(file, chunk, name);
+  tree.fileEnd(file, name);
 }

@@ -141,13 +141,22 @@ export class NarWriter {
     this.raw(CLOSE);
   }
 
-  /** A regular file node whose contents are the first `size` bytes of the open file `fd`. */
-  async regular(fd: number, size: number, executable: boolean, where: string): Promise<void> {
+  /**
+   * A regular file node whose contents are `size` bytes of the open file `fd`: from its current
+   * offset, or from `position` when given (a slice of a larger file).
+   */
+  async regular(
+    fd: number,
+    size: number,
+    executable: boolean,
+    where: string,
+    position: number | null = null,
+  ): Promise<void> {
     this.raw(executable ? EXECUTABLE : REGULAR);
     if (this.#used + 8 > CAPACITY) this.#flush();
     this.#buffer.writeBigUInt64LE(BigInt(size), this.#used);
     this.#used += 8;
-    await this.#contents(fd, size, where);
+    await this.#contents(fd, size, where, position);
     this.#pad(size);
     this.raw(CLOSE);
   }
@@ -166,13 +175,20 @@ export class NarWriter {
     this.raw(CLOSE);
   }
 
-  /** Reads exactly `size` bytes of `fd` into the hash. */
-  async #contents(fd: number, size: number, where: string): Promise<void> {
+  /** Reads exactly `size` bytes of `fd` (from `position` when given) into the hash. */
+  async #contents(
+    fd: number,
+    size: number,
+    where: string,
+    position: number | null = null,
+  ): Promise<void> {
     let left = size;
+    let at = position;
     while (left > 0) {
       if (this.#used === CAPACITY) this.#flush();
       const want = Math.min(CAPACITY - this.#used, left);
-      const got = readSync(fd, this.#buffer, this.#used, want, null);
+      const got = readSync(fd, this.#buffer, this.#used, want, at);
+      if (at !== null) at += got;
       if (got === 0) {
         throw new EkaError("EKA_IO", `${where} got shorter while it was being hashed`, {
           where,
@@ -220,7 +236,7 @@ export class NarWriter {
     }
   }
 
-  /** Counts per-entry work towards the next return to the event loop. */
+  /** Counts per-entry work (or bytes handed to `raw`) towards the next return to the event loop. */
   tick(cost: number): void {
     this.#sinceYield += cost;
   }

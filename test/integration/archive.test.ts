@@ -15,6 +15,7 @@ import {
   mkdtempSync,
   readdirSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -25,8 +26,13 @@ import { promisify } from "node:util";
 import { crc32, gzipSync } from "node:zlib";
 import { DEFAULT_FETCH_LIMITS, type FetchLimits } from "../../src/config/index.ts";
 import { collectingReport, EkaError, silentReport } from "../../src/core/index.ts";
-import { type FetchContext, lockBuild, lockTar } from "../../src/fetch/index.ts";
-import { narString, nixBase32FromSri, sriFromNixBase32 } from "../../src/hash/index.ts";
+import { type FetchContext, lockBuild, lockTar, unpackArchive } from "../../src/fetch/index.ts";
+import {
+  narString,
+  nixBase32FromSri,
+  sriFromNixBase32,
+  toNixBase32,
+} from "../../src/hash/index.ts";
 import { startHttpServer, type TestHttpServer } from "../helpers/http-server.ts";
 
 const run = promisify(execFile);
@@ -142,6 +148,91 @@ test("a single file at the top, or several entries, hash as nix-prefetch-url --u
     warnings[0]!,
     /many\.tar\.gz has 2 top-level entries.*builtins\.fetchTarball refuses/,
   );
+});
+
+test("unpacked in memory; contents over the budget spill to one scratch file, hashed the same", async (t) => {
+  const work = tempDir(t);
+  writeProject(join(work, "project-1.0"));
+  for (let i = 0; i < 1200; i++) {
+    const dir = join(work, "project-1.0", "many", `d${i % 30}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `f${i}`), randomBytes(i % 3 === 0 ? 0 : 100 + i));
+  }
+  const expected = execFileSync(
+    "nix-hash",
+    ["--type", "sha256", "--base32", join(work, "project-1.0")],
+    { encoding: "utf8" },
+  ).trim();
+  const files = execFileSync("find", [join(work, "project-1.0"), "-type", "f", "-printf", "%s\n"], {
+    encoding: "utf8",
+  });
+  const contentBytes = files
+    .trim()
+    .split("\n")
+    .reduce((sum, n) => sum + Number(n), 0);
+  execFileSync("tar", ["-C", work, "-cJf", join(work, "p.tar.xz"), "project-1.0"]);
+  execFileSync("zip", ["-qry", join(work, "p.zip"), "project-1.0"], { cwd: work });
+  for (const archive of ["p.tar.xz", "p.zip"]) {
+    // Everything in memory (the default), some of it, none of it.
+    for (const memoryBytes of [undefined, 200_000, 0]) {
+      const scratch = join(work, `scratch-${archive}-${memoryBytes}`);
+      const result = await unpackArchive(join(work, archive), scratch, {
+        maxBytes: 1 << 30,
+        where: archive,
+        ...(memoryBytes === undefined ? {} : { memoryBytes }),
+      });
+      assert.equal(toNixBase32(result.digest), expected, `${archive}, memory ${memoryBytes}`);
+      assert.equal(result.topEntries, 1);
+      if (memoryBytes === undefined) {
+        assert.equal(existsSync(scratch), false, "nothing written to disk");
+      } else {
+        const spilled = statSync(scratch).size;
+        assert.ok(spilled > 0 && spilled <= contentBytes, `${archive}: ${spilled} bytes spilled`);
+        if (memoryBytes === 0) assert.equal(spilled, contentBytes, "every byte spilled");
+      }
+    }
+  }
+});
+
+test("repeated names and hard links unpack as Nix unpacks them", async (t) => {
+  const server = await startHttpServer(t);
+  const ctx = context(t);
+  const cases: [string, Buffer][] = [
+    [
+      "repeated.tar",
+      tar([
+        { name: "pkg/a", data: "first" },
+        { name: "pkg/b", data: "b" },
+        { name: "pkg/a", data: "second, longer", mode: 0o755 },
+        { name: "pkg/d", type: "5" },
+        { name: "pkg/d", type: "5" },
+        { name: "pkg/d/x", data: "x" },
+      ]),
+    ],
+    [
+      "hardlinks.tar",
+      tar([
+        { name: "pkg/bin/tool", data: "#!/bin/sh\n", mode: 0o755 },
+        { name: "pkg/bin/alias", type: "1", link: "pkg/bin/tool" },
+        { name: "pkg/other", type: "1", link: "pkg/bin/tool" },
+      ]),
+    ],
+    [
+      "implicit-parents.tar",
+      tar([
+        { name: "pkg/deep/er/file", data: "no directory entries before me" },
+        { name: "pkg/z", data: "z" },
+        { name: "pkg/deep/a", data: "a" },
+      ]),
+    ],
+  ];
+  for (const [name, body] of cases) {
+    server.route(`/${name}`, { body });
+    await t.test(name, async () => {
+      const locked = await lockTar(server.url(`/${name}`), ctx);
+      assert.equal(locked.hash, await nixPrefetch(server.url(`/${name}`), "--unpack"));
+    });
+  }
 });
 
 test("a cached tar re-lock downloads nothing and asks nothing", async (t) => {
