@@ -14,6 +14,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -452,6 +453,41 @@ test("a decompression bomb beyond fetch.max-unpacked-size is refused", async (t)
   await assertRefused(t, server, "entries.tar.gz", many, /more than 1048576 bytes/, {
     maxUnpackedBytes: 1024 * 1024,
   });
+  // A zip (unpacked from the downloaded file, not while it streams) of 20 MiB of zeros.
+  const work = tempDir(t);
+  writeFileSync(join(work, "zeros"), zeros);
+  execFileSync("zip", ["-q9", join(work, "bomb.zip"), "zeros"], { cwd: work });
+  const zipBomb = readFileSync(join(work, "bomb.zip"));
+  assert.ok(zipBomb.length < 100_000, "the zip is small");
+  await assertRefused(t, server, "bomb.zip", zipBomb, /more than 1048576 bytes/, {
+    maxUnpackedBytes: 1024 * 1024,
+  });
+  // Within a limit that allows it, the same archives lock.
+  server.route("/ok.tar.gz", { body: bomb });
+  const roomy = context(t, { maxUnpackedBytes: 64 * 1024 * 1024 });
+  const locked = await lockTar(server.url("/ok.tar.gz"), roomy);
+  assert.equal(locked.hash, await nixPrefetch(server.url("/ok.tar.gz"), "--unpack"));
+});
+
+test("a server that stalls in the middle of a tarball times out; nothing is cached", async (t) => {
+  const work = tempDir(t);
+  writeProject(join(work, "p"));
+  execFileSync("tar", ["-C", work, "-czf", join(work, "p.tar.gz"), "p"]);
+  const server = await startHttpServer(t);
+  server.route("/stall.tar.gz", { body: { file: join(work, "p.tar.gz") }, hang: "body" });
+  server.route("/silent.tar.gz", { body: { file: join(work, "p.tar.gz") }, hang: "headers" });
+  const ctx = context(t, { idleTimeoutMs: 300, retries: 1, retryDelayMs: 10 });
+  for (const path of ["/stall.tar.gz", "/silent.tar.gz"]) {
+    await assert.rejects(lockTar(server.url(path), ctx), (e) => {
+      assert.ok(e instanceof EkaError, String(e));
+      assert.equal(e.code, "EKA_FETCH_FAILED");
+      assert.match(e.message, new RegExp(`${path.replace(".", "\\.")}.*no data for 0\\.3 s`));
+      assert.equal(e.data?.["reason"], "timeout");
+      return true;
+    });
+    assert.equal(server.count(path), 2, "tried twice");
+  }
+  assertEmptyCache(ctx.cacheDir);
 });
 
 test("a truncated archive is refused; nothing is cached", async (t) => {

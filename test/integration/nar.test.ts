@@ -1,8 +1,9 @@
 /**
  * NAR hashing against Nix itself: for a corpus of trees (empty directory, nested directories,
  * executables, relative, absolute and dangling symlinks, unicode, non-UTF-8 and odd names, a large
- * file, more than 1,000 files), eka's hash equals `nix-hash --type sha256 --base32 <path>`, its SRI
- * form equals `nix hash to-sri` of that, and flat hashes equal `nix-hash --flat`.
+ * file, more than 1,000 files), eka's hash equals `nix-hash --type sha256 --base32 <path>` and
+ * `nix hash path`, its SRI form equals `nix hash to-sri` of that, and flat hashes equal
+ * `nix-hash --flat` and `nix hash file`.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -60,10 +61,20 @@ function write(root: string, files: Readonly<Record<string, Spec>>): void {
   }
 }
 
+/** `nix hash path|file --type sha256 <path>`: the SRI form, from the new CLI. */
+function nixHashCommand(kind: "path" | "file", path: string): string {
+  return execFileSync(
+    "nix",
+    ["--extra-experimental-features", "nix-command", "hash", kind, "--type", "sha256", path],
+    { encoding: "utf8" },
+  ).trim();
+}
+
 async function assertSameAsNix(path: string): Promise<void> {
   const expected = nixHash(path);
   const got = await narHashPath(path);
   assert.equal(toNixBase32(got.digest), expected, `NAR hash of ${path}`);
+  assert.equal(sriHashFromBytes(got.digest), nixHashCommand("path", path), `nix hash path ${path}`);
 }
 
 test("the NAR hash of each tree in the corpus equals nix-hash", async (t) => {
@@ -185,6 +196,7 @@ test("SRI forms equal `nix hash to-sri` and flat hashes equal nix-hash --flat", 
     const expected = nixHash("--flat", file);
     assert.equal(toNixBase32(flat), expected);
     assert.equal(sriHashFromBytes(flat), nixToSri(expected));
+    assert.equal(sriHashFromBytes(flat), nixHashCommand("file", file));
   }
   const nar = await narHashPath(root);
   assert.equal(sriHashFromBytes(nar.digest), nixToSri(nixHash(root)));
