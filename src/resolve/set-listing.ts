@@ -170,12 +170,34 @@ export function mergeListings(
           },
         );
       }
+      const digest = held.find((h) => h.content !== null);
+      const lying = held.find((h) => h.content !== null && h.content !== digest?.content);
+      if (digest !== undefined && lying !== undefined) {
+        throw new EkaError(
+          "EKA_MIRRORS_DISAGREE",
+          `mirrors of set ${name} disagree on ${label}@${version}: atom commit ${first.commit} has content ${digest.content} on ${digest.mirror}, ${lying.content} on ${lying.mirror}`,
+          {
+            where: `${label}@${version}`,
+            hint: "an atom commit has one content digest (its `content` header), so one mirror's content ref is lying: report it to the set's maintainers, and remove the bad mirror from [package.sets]",
+            data: {
+              set: name,
+              label,
+              version,
+              mirrors: held.map((h) => ({
+                mirror: h.mirror,
+                commit: h.commit,
+                content: h.content,
+              })),
+            },
+          },
+        );
+      }
       const mirrors = held.map((h) => h.mirror);
       for (const { mirror } of listings) {
         if (mirrors.includes(mirror)) continue;
         missing.set(mirror, [...(missing.get(mirror) ?? []), `${label}@${version}`]);
       }
-      const content = held.find((h) => h.content !== null)?.content ?? null;
+      const content = digest?.content ?? null;
       list.push({ version, commit: first.commit, content, mirrors });
     }
     list.sort((a, b) => compareVersions(b.version, a.version));

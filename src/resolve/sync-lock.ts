@@ -12,6 +12,7 @@ import {
   type Label,
   LOCAL_MIRROR,
   type Lock,
+  type LockedAtom,
   type LockedDep,
   type LockedSet,
   type Report,
@@ -170,7 +171,7 @@ export async function syncLock(
 
   let resolved: LockedDep[] = [];
   if (plan.pending.length > 0) {
-    resolved = await resolvePending(manifest, plan, ids, options);
+    resolved = await resolvePending(manifest, requests, oldLock, plan, ids, options);
   }
   refuseSharedIds(manifest, requests, ids, lockFile);
   const lock = assembleLock(manifest, [...plan.kept, ...resolved], ids);
@@ -228,8 +229,51 @@ function refuseSharedIds(
   }
 }
 
+/**
+ * The cheap checks of a locked atom against its set's listing (the listing is made anyway; the
+ * locked labels only add their refs to it): its version still holds the locked commit
+ * (versions never move), and the content ref's digest is the lock's `content`. The names are
+ * those of `eka verify`'s checks (`atom-ref`, `content-ref`), which also check the objects.
+ */
+export function checkLocked(
+  view: SetView,
+  locked: readonly LockedAtom[],
+  report: Report,
+  lockFile = "atom.lock",
+): void {
+  for (const atom of locked) {
+    const subject = `${atom.label}@${atom.version}`;
+    const served = view.versions(atom.label).find((c) => c.version === atom.version);
+    if (served === undefined) {
+      report.warn(
+        "EKA_MIRROR_STALE",
+        `${subject}, locked in ${lockFile}, is served by no mirror of set ${view.name} (${view.mirrors.join(", ")})`,
+      );
+      continue;
+    }
+    const mirrors = served.mirrors.join(", ");
+    const failed = (check: string, what: string, expected: string, actual: string) =>
+      new EkaError(
+        "EKA_VERIFY_FAILED",
+        `${subject} of set ${view.name}: ${lockFile} records ${what} ${expected}, but ${mirrors} ${served.mirrors.length === 1 ? "serves" : "serve"} ${actual}`,
+        {
+          where: subject,
+          hint: "published versions never move: a mirror or the lock was tampered with. Run `eka verify`, check each mirror named above, and re-lock only when you trust the new values",
+          data: { check, subject, set: view.name, mirrors: served.mirrors, expected, actual },
+        },
+      );
+    if (served.commit !== atom.rev)
+      throw failed("atom-ref", "atom commit", atom.rev, served.commit);
+    if (served.content !== null && served.content !== atom.content) {
+      throw failed("content-ref", "content", atom.content, served.content);
+    }
+  }
+}
+
 async function resolvePending(
   manifest: AtomManifest,
+  requests: readonly DepRequest[],
+  oldLock: Lock | null,
   plan: LockPlan,
   ids: Map<Tag, SetId>,
   options: SyncOptions,
@@ -239,6 +283,22 @@ async function resolvePending(
   for (const { request } of plan.pending) {
     if (request.type !== "atom") continue;
     labels.set(request.set, [...(labels.get(request.set) ?? []), request.label]);
+  }
+  // The locked atoms the manifest still asks for, of the sets listed anyway: checked against
+  // the listing ("::" excepted: the working tree is not a published version).
+  const checked = new Map<Tag, LockedAtom[]>();
+  for (const request of requests) {
+    if (request.type !== "atom" || !labels.has(request.set)) continue;
+    const declared = manifest.sets.find((s) => s.name === request.set);
+    if (declared === undefined || declared.mirrors[0] === LOCAL_MIRROR) continue;
+    const id = plan.lockedSets.get(request.set)?.id;
+    const locked = oldLock?.deps.find(
+      (d): d is LockedAtom => d.type === "atom" && d.set === id && d.label === request.label,
+    );
+    if (locked === undefined) continue;
+    checked.set(request.set, [...(checked.get(request.set) ?? []), locked]);
+    if (!labels.get(request.set)!.includes(request.label))
+      labels.get(request.set)!.push(request.label);
   }
   let listerOpen: Promise<MirrorLister> | undefined;
   const lister = () => {
@@ -250,7 +310,10 @@ async function resolvePending(
   const atomSet = (name: Tag): Promise<SetView> => {
     let view = views.get(name);
     if (view === undefined) {
-      view = viewOf(manifest, name, labels.get(name) ?? [], plan, options, lister);
+      view = viewOf(manifest, name, labels.get(name) ?? [], plan, options, lister).then((v) => {
+        checkLocked(v, checked.get(name) ?? [], report, options.lockFile);
+        return v;
+      });
       views.set(name, view);
     }
     return view;
