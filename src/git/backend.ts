@@ -105,6 +105,8 @@ export interface GitBackend {
    */
   readObjectStream(oid: GitOid, sink: ObjectSink): Promise<void>;
   hasObject(oid: GitOid): Promise<boolean>;
+  /** An object's type and size (without reading it); null when absent. */
+  objectInfo(oid: GitOid): Promise<{ type: ObjectType; size: number } | null>;
   readTree(oid: GitOid): Promise<TreeEntry[]>;
   /** The entry at `path` (slash-separated) inside a commit's or tree's tree; null when absent. */
   readPath(

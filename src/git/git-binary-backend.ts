@@ -421,6 +421,11 @@ export class GitBinaryBackend implements GitBackend {
     return (await this.#reader.info(this.#check(oid))) !== null;
   }
 
+  async objectInfo(oid: GitOid): Promise<{ type: ObjectType; size: number } | null> {
+    const info = await this.#reader.info(this.#check(oid));
+    return info === null ? null : { type: info.type, size: info.size };
+  }
+
   async readTree(oid: GitOid): Promise<TreeEntry[]> {
     const tree = await this.#peelToTree(await this.readObject(oid));
     return parseTree(tree.data, this.objectFormat);

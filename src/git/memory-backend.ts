@@ -271,6 +271,12 @@ export class MemoryBackend implements GitBackend {
     return this.#objects.has(this.#check(oid));
   }
 
+  async objectInfo(oid: GitOid): Promise<{ type: ObjectType; size: number } | null> {
+    this.#open();
+    const object = this.#objects.get(this.#check(oid));
+    return object === undefined ? null : { type: object.type, size: object.data.length };
+  }
+
   async readTree(oid: GitOid): Promise<TreeEntry[]> {
     this.#open();
     return parseTree(this.#get(this.#peelToTree(this.#check(oid))).data, this.objectFormat);

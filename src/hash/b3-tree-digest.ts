@@ -119,8 +119,12 @@ class TreeHasher {
       digest =
         job === null
           ? this.#reads.run(() => this.#hashBlob(oid, path))
-          : hashFileBlob(job).then((raw) => {
-              if (raw === null) return this.#reads.run(() => this.#hashBlob(oid, path));
+          : Promise.all([hashFileBlob(job), this.#repo.objectInfo(oid)]).then(([raw, info]) => {
+              // The blob's size too must be the file's: a conversion that git no longer
+              // applies (attributes or config changed since checkout) leaves a stat-clean file
+              // with other bytes, and almost always another length.
+              const same = info?.type === "blob" && BigInt(info.size) === job.stamp.size;
+              if (raw === null || !same) return this.#reads.run(() => this.#hashBlob(oid, path));
               this.#fromWorktree += 1;
               this.#done(Number(job.stamp.size));
               return raw;

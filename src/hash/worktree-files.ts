@@ -15,9 +15,14 @@
  *    commit's blob, by its index stat data or, when those do not match or are racily clean, by
  *    its content;
  * 4. when it is read, it is still the file that was looked at in 2 (device, inode, size, change
- *    and modification times, before and after the read: `b3-file-worker.ts`).
+ *    and modification times, before and after the read: `b3-file-worker.ts`);
+ * 5. its size is the blob's (`b3-tree-digest.ts` asks git): a file checked out under a
+ *    conversion since turned off (`core.autocrlf` or a filter removed, which git cannot see in
+ *    stat-clean files) almost always has another length.
  *
- * So the bytes hashed are the bytes git compared in 3. Whatever fails a step is read from git's
+ * So the bytes hashed are the bytes git compared in 3. What remains trusted is what git trusts:
+ * that a write changes a file's stat data, and that the attributes and config in force are the
+ * ones it was checked out with, or a conversion changes its length. Whatever fails a step is read from git's
  * objects, as is everything when there is no working tree. A constant number of git processes
  * (`plainIndexEntries`: three; `worktreeChanges`: two), whatever the number of files.
  */

@@ -69,6 +69,23 @@ async function digests(
   path: string,
   filesFor: GitOid = commit,
 ): Promise<Digests> {
+  const { fast, fromWorktree } = await fastDigest(t, dir, commit, path, filesFor);
+  const repo = await openRepository(dir, { env: gitTestEnv });
+  t.after(() => repo.close());
+  const tree = git(dir, "rev-parse", `${commit}:${path}`).trim() as GitOid;
+  const objects = await b3TreeDigest(repo, tree);
+  const independent = encodeBase32Hex(independentB3Digest(dir, tree));
+  return { fast, fromWorktree, objects, independent };
+}
+
+/** The digest of `commit:path` with the files opened for `filesFor`, and how many were read. */
+async function fastDigest(
+  t: TestContext,
+  dir: string,
+  commit: GitOid,
+  path: string,
+  filesFor: GitOid = commit,
+): Promise<{ fast: string; fromWorktree: number }> {
   const repo = await openRepository(dir, { env: gitTestEnv });
   t.after(() => repo.close());
   const tree = git(dir, "rev-parse", `${commit}:${path}`).trim() as GitOid;
@@ -80,14 +97,7 @@ async function digests(
       last = p;
     },
   });
-  const objects = await b3TreeDigest(repo, tree);
-  const independent = encodeBase32Hex(independentB3Digest(dir, tree));
-  return {
-    fast,
-    fromWorktree: (last as B3Progress | null)?.fromWorktree ?? 0,
-    objects,
-    independent,
-  };
+  return { fast, fromWorktree: (last as B3Progress | null)?.fromWorktree ?? 0 };
 }
 
 function assertSame(d: Digests): void {
@@ -117,7 +127,7 @@ test("hashed from the working tree: the same digest as from objects and from b3s
     "atom/sp ace/x.txt": "space\n",
     "other/outside.txt": "not in the atom\n",
   };
-  for (let i = 0; i < 300; i++) files[`atom/src/d${i % 7}/e${i % 3}/f${i}.txt`] = `file ${i}\n`;
+  for (let i = 0; i < 150; i++) files[`atom/src/d${i % 7}/e${i % 3}/f${i}.txt`] = `file ${i}\n`;
   writeFiles(dir, files);
   const commit = commitAll(dir, "atom");
   await sleep(SETTLE_MS);
@@ -125,7 +135,7 @@ test("hashed from the working tree: the same digest as from objects and from b3s
   assertSame(d);
   assert.equal(d.fromWorktree, blobCount(dir, commit, "atom"), "every blob from the working tree");
   // And again, on the second open (nothing changed): still all from disk, same digest.
-  const again = await digests(t, dir, commit, "atom");
+  const again = await fastDigest(t, dir, commit, "atom");
   assert.equal(again.fast, d.fast);
   assert.equal(again.fromWorktree, d.fromWorktree);
 });
@@ -213,6 +223,24 @@ test("with core.autocrlf=true nothing is read from disk", async (t) => {
   const d = await digests(t, dir, commit, "atom");
   assertSame(d);
   assert.equal(d.fromWorktree, 0);
+});
+
+test("files checked out under a conversion since turned off are read from git", async (t) => {
+  const dir = await tempRepo(t);
+  writeFiles(dir, { "atom/a.txt": "one\ntwo\n", "atom/b.txt": "no newline" });
+  const commit = commitAll(dir, "atom");
+  git(dir, "config", "core.autocrlf", "true");
+  git(dir, "rm", "--quiet", "--cached", "-r", "atom");
+  git(dir, "reset", "--quiet", "--hard");
+  await sleep(1100);
+  git(dir, "update-index", "--really-refresh"); // an index newer than the files: not racy
+  git(dir, "config", "core.autocrlf", "false");
+  await sleep(SETTLE_MS);
+  assert.equal(readFileSync(join(dir, "atom/a.txt"), "utf8"), "one\r\ntwo\r\n");
+  assert.equal(git(dir, "status", "--porcelain"), "", "git trusts the stat data");
+  const d = await digests(t, dir, commit, "atom");
+  assertSame(d);
+  assert.equal(d.fromWorktree, 1, "b.txt only: a.txt's size is not its blob's");
 });
 
 test("assume-unchanged and skip-worktree entries are read from git", async (t) => {
