@@ -16,8 +16,9 @@
  * memory stays small whatever a file's size. With `worktree`, a blob git vouches its
  * checked-out file holds byte for byte (`worktree-files.ts`) is hashed from that file instead, on
  * worker threads in parallel (`b3-file-pool.ts`): the same bytes, so the same digest, at the
- * speed of `b3sum` rather than of inflating objects. A tree's entries are all asked for before any answer is awaited (up to 512 blob
- * reads in flight), so the one `cat-file` process always has work queued. Objects met twice (same
+ * speed of `b3sum` rather than of inflating objects. A tree's entries are all asked for before
+ * any answer is awaited (up to 512 blob reads in flight), so the one `cat-file` process always
+ * has work queued. Objects met twice (same
  * oid) are hashed once per call.
  */
 import {
