@@ -9,7 +9,7 @@
  * by byte order, as Nix's `std::map<std::string, …>` sorts them.
  */
 import { createHash } from "node:crypto";
-import { closeSync, lstatSync, readdirSync, readlinkSync, type Stats } from "node:fs";
+import { closeSync, fstatSync, lstatSync, readdirSync, readlinkSync } from "node:fs";
 import { EkaError } from "../core/index.ts";
 import { NarWriter } from "./nar-writer.ts";
 
@@ -58,23 +58,41 @@ function asIoError(error: unknown, path: string): EkaError {
 
 const SLASH = Buffer.from("/");
 
-async function dump(writer: NarWriter, path: Buffer, forceExecutable: boolean): Promise<void> {
-  const stats = lstatSync(path);
+type Kind = "file" | "directory" | "symlink" | "other";
+
+function kindOf(entry: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }) {
+  if (entry.isFile()) return "file";
+  if (entry.isDirectory()) return "directory";
+  if (entry.isSymbolicLink()) return "symlink";
+  return "other";
+}
+
+/**
+ * Writes the node at `path`. Below the root, a directory listing's entry types say what each
+ * entry is (no lstat per entry); a regular file is opened (never through a symlink) and its
+ * size and mode read from the open file.
+ */
+async function dump(
+  writer: NarWriter,
+  path: Buffer,
+  forceExecutable: boolean,
+  kind: Kind = kindOf(lstatSync(path)),
+): Promise<void> {
   writer.tick(512);
-  if (stats.isFile()) {
-    await regular(writer, path, stats, forceExecutable);
-  } else if (stats.isDirectory()) {
-    const names = readdirSync(path, { encoding: "buffer" });
-    names.sort(Buffer.compare);
+  if (kind === "file") {
+    await regular(writer, path, forceExecutable);
+  } else if (kind === "directory") {
+    const entries = readdirSync(path, { encoding: "buffer", withFileTypes: true });
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
     writer.directoryStart();
-    for (const name of names) {
-      writer.entryStart(name);
-      await dump(writer, Buffer.concat([path, SLASH, name]), false);
+    for (const entry of entries) {
+      writer.entryStart(entry.name);
+      await dump(writer, Buffer.concat([path, SLASH, entry.name]), false, kindOf(entry));
       writer.close();
     }
     writer.close();
     await writer.breathe();
-  } else if (stats.isSymbolicLink()) {
+  } else if (kind === "symlink") {
     writer.symlink(readlinkSync(path, { encoding: "buffer" }));
   } else {
     const where = path.toString();
@@ -85,16 +103,19 @@ async function dump(writer: NarWriter, path: Buffer, forceExecutable: boolean): 
   }
 }
 
-async function regular(
-  writer: NarWriter,
-  path: Buffer,
-  stats: Stats,
-  forceExecutable: boolean,
-): Promise<void> {
+async function regular(writer: NarWriter, path: Buffer, forceExecutable: boolean): Promise<void> {
   const fd = NarWriter.openRegular(path);
   try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) {
+      const where = path.toString();
+      throw new EkaError("EKA_IO", `${where} stopped being a regular file while it was hashed`, {
+        where,
+        hint: "hash it again once nothing changes the tree",
+      });
+    }
     const executable = forceExecutable || (stats.mode & 0o100) !== 0;
-    await writer.regular(fd, stats.size, executable, path.toString());
+    await writer.regular(fd, stats.size, executable, path);
   } finally {
     closeSync(fd);
   }

@@ -56,7 +56,7 @@ const CAPACITY = 1 << 20;
 /** Bytes handled between two returns to the event loop. */
 const YIELD_EVERY = 16 << 20;
 const ZEROS = new Uint8Array(8);
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -149,7 +149,7 @@ export class NarWriter {
     fd: number,
     size: number,
     executable: boolean,
-    where: string,
+    where: string | Buffer,
     position: number | null = null,
   ): Promise<void> {
     this.raw(executable ? EXECUTABLE : REGULAR);
@@ -179,7 +179,7 @@ export class NarWriter {
   async #contents(
     fd: number,
     size: number,
-    where: string,
+    where: string | Buffer,
     position: number | null = null,
   ): Promise<void> {
     let left = size;
@@ -190,8 +190,9 @@ export class NarWriter {
       const got = readSync(fd, this.#buffer, this.#used, want, at);
       if (at !== null) at += got;
       if (got === 0) {
-        throw new EkaError("EKA_IO", `${where} got shorter while it was being hashed`, {
-          where,
+        const path = where.toString();
+        throw new EkaError("EKA_IO", `${path} got shorter while it was being hashed`, {
+          where: path,
           hint: "hash it again once nothing is writing to it",
         });
       }
