@@ -171,7 +171,7 @@ export async function addDeps(options: AddOptions): Promise<AddOutcome> {
   if (text !== project.manifestText) files.push({ name: ATOM_MANIFEST_FILE, text });
   if (result.changed) files.push({ name: LOCK_FILE, text: result.text });
   await writePair(project.dir, files);
-  recordIfUpToDate(options.stampRoot, project.dir, text, result.text);
+  recordIfUpToDate(options.stampRoot, final);
   return {
     dir: project.dir,
     added,

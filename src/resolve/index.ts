@@ -1,7 +1,7 @@
 /** Resolution (protocol.md §5–§7): requests, resolvers by kind, set listings, the lock kept in sync. */
 export { type AddedDep, type AddOptions, type AddOutcome, addDeps } from "./add-deps.ts";
 export { type DepTree, depTree, type TreeDep, type TreeSet } from "./dep-tree.ts";
-export { recordIfUpToDate } from "./lock-status.ts";
+export { type PairState, recordIfUpToDate } from "./lock-status.ts";
 export { type OutdatedResult, type OutdatedRow, outdatedDeps } from "./outdated.ts";
 export { JOURNAL, type PairFile, recoverPair, writePair } from "./pair-transaction.ts";
 export { type LockPlan, type PendingRequest, planLock, requestKey } from "./plan-lock.ts";

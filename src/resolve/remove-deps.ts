@@ -66,11 +66,6 @@ export async function removeDeps(options: RemoveOptions): Promise<RemoveOutcome>
   const files: PairFile[] = [{ name: ATOM_MANIFEST_FILE, text }];
   if (result.changed) files.push({ name: LOCK_FILE, text: result.text });
   await writePair(project.dir, files);
-  recordIfUpToDate(
-    options.stampRoot,
-    project.dir,
-    text,
-    result.changed ? result.text : project.lockText,
-  );
+  recordIfUpToDate(options.stampRoot, { ...staged, lockText: result.text, lock: result.lock });
   return { dir: project.dir, removed, changes: result.changes };
 }

@@ -76,7 +76,7 @@ export async function resolveProject(options: ResolveOptions): Promise<ResolveOu
     },
   );
   if (result.changed) await writePair(project.dir, [{ name: LOCK_FILE, text: result.text }]);
-  recordIfUpToDate(options.stampRoot, project.dir, project.manifestText, result.text);
+  recordIfUpToDate(options.stampRoot, { ...project, lockText: result.text, lock: result.lock });
   return {
     dir: project.dir,
     written: result.changed,
