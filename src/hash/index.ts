@@ -29,4 +29,4 @@ export {
   sha256FromSri,
   sriFromNixBase32,
 } from "./sha256.ts";
-export { WorktreeFiles } from "./worktree-files.ts";
+export { WorktreeFiles, type WorktreeFilesOptions } from "./worktree-files.ts";

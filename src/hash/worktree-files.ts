@@ -35,6 +35,16 @@ import type { FileJob, FileStamp } from "./b3-file-pool.ts";
 /** How long before it is looked at a file must have last changed to be read from disk. */
 const SETTLED_MS = 2000n;
 const BLOB_MODES: ReadonlySet<string> = new Set(["100644", "100755", "120000"]);
+/**
+ * Below this many bytes in all, no file is read from disk: git inflates that little in a few
+ * tens of milliseconds, about what starting the worker threads costs.
+ */
+const MIN_BYTES = 16 * 1024 * 1024;
+
+export interface WorktreeFilesOptions {
+  /** Read nothing from disk when the vouched files hold fewer bytes (default 16 MiB). */
+  readonly minBytes?: number;
+}
 
 interface Vouched {
   readonly mode: string;
@@ -71,6 +81,7 @@ export class WorktreeFiles {
     repo: GitBackend,
     commit: GitOid,
     paths: readonly string[],
+    options: WorktreeFilesOptions = {},
   ): Promise<WorktreeFiles> {
     const root = repo.workTree;
     const files = new Map<string, Vouched>();
@@ -102,6 +113,9 @@ export class WorktreeFiles {
     }
     const changes = await repo.worktreeChanges(commit);
     for (const path of changes) files.delete(path);
+    let bytes = 0n;
+    for (const file of files.values()) bytes += file.stamp.size;
+    if (bytes < BigInt(options.minBytes ?? MIN_BYTES)) files.clear();
     return new WorktreeFiles(commit, changes, root, files);
   }
 

@@ -7,7 +7,8 @@
  * flags that make git look away, and an older commit than the one checked out.
  *
  * Files are read from disk only once they last changed `SETTLED_MS` (2 s) ago, so each test
- * waits that long after writing before it hashes.
+ * waits that long after writing before it hashes; and only for 16 MiB or more in all, unless
+ * told otherwise (`minBytes: 0` here).
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -89,7 +90,7 @@ async function fastDigest(
   const repo = await openRepository(dir, { env: gitTestEnv });
   t.after(() => repo.close());
   const tree = git(dir, "rev-parse", `${commit}:${path}`).trim() as GitOid;
-  const files = await WorktreeFiles.open(repo, filesFor, [path]);
+  const files = await WorktreeFiles.open(repo, filesFor, [path], { minBytes: 0 });
   let last: B3Progress | null = null;
   const fast = await b3TreeDigest(repo, tree, {
     worktree: { files, path },
@@ -138,6 +139,11 @@ test("hashed from the working tree: the same digest as from objects and from b3s
   const again = await fastDigest(t, dir, commit, "atom");
   assert.equal(again.fast, d.fast);
   assert.equal(again.fromWorktree, d.fromWorktree);
+  // By default, an atom this small (under 16 MiB) is not worth the worker threads.
+  const repo = await openRepository(dir, { env: gitTestEnv });
+  t.after(() => repo.close());
+  assert.equal((await WorktreeFiles.open(repo, commit, ["atom"])).size, 0);
+  assert.ok((await WorktreeFiles.open(repo, commit, ["atom"], { minBytes: 0 })).size > 150);
 });
 
 test("a file modified in the working tree is read from git", async (t) => {

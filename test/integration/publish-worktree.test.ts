@@ -41,7 +41,7 @@ test("publish from a settled checkout: content refs hold the source trees' diges
     "atoms/plain/atom.toml": atomToml("plain", "1.0.0"),
     "atoms/plain/src/x.txt": "x\n",
   });
-  writeFileSync(join(repo, "atoms/big/blob.bin"), randomBytes(6 * 1024 * 1024));
+  writeFileSync(join(repo, "atoms/big/blob.bin"), randomBytes(17 * 1024 * 1024));
   const source = commitAll(repo, "three atoms");
   const data = join(repo, "atoms/changed/data.txt");
   const { atime, mtime } = statSync(data);
