@@ -1,8 +1,8 @@
 /**
- * Locking a ~50 MB tarball (`nix+tar`) from a loopback URL: eka's `lockTar` (download, unpack,
- * NAR hash) with an empty cache each run, against `nix-prefetch-url --unpack` on the same URL;
- * then eka's re-lock from its cache (must download nothing: the server counts requests) and a
- * revalidation (`refresh`: one conditional request, answered 304). The server is a separate Node
+ * Locking a ~50 MB tarball (`nix+tar`) from a loopback URL: eka's `lockTar` (download, unpack in
+ * memory as it arrives, NAR hash) with an empty cache each run, against `nix-prefetch-url
+ * --unpack` on the same URL; then eka's re-lock from its cache (must download nothing: the server
+ * counts requests, and a request fails the case) and a revalidation (`refresh`: one conditional request, answered 304). The server is a separate Node
  * process, so it does not share eka's thread. `EKA_BENCH_FETCH_MIB` changes the size (default 50).
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
@@ -141,6 +141,10 @@ export async function run(context: BenchContext): Promise<BenchResult> {
       },
     );
     if (hashes.size !== 1) throw new Error(`lockTar gave different hashes: ${[...hashes]}`);
+    // Not a timing: the cache's promise. A re-lock that reached the server is a bug.
+    if (cachedRequests !== 0 || downloads !== 0) {
+      throw new Error(`cached re-locks made ${cachedRequests} requests and ${downloads} downloads`);
+    }
     return {
       title: "fetch: locking a tarball (nix+tar) from a loopback URL",
       setup:

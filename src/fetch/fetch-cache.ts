@@ -6,7 +6,8 @@
  *   urls/<sha256 hex of URL>.json
  *                             what a URL gave last: {url, blob, size, etag, lastModified,
  *                             fetchedAt, checkedAt, usedAt} (times in ms since the epoch)
- *   tmp/                      downloads and unpacked trees in progress
+ *   tmp/                      downloads in progress, and unpack spill files (contents of an
+ *                             archive too large to hash from memory)
  *
  * Everything is written to tmp/ first and renamed into place, so no reader ever sees a partial
  * entry, and two processes fetching the same URL at once both end with a whole one. A damaged
