@@ -2,8 +2,9 @@
  * Locking a ~50 MB tarball (`nix+tar`) from a loopback URL: eka's `lockTar` (download, unpack in
  * memory as it arrives, NAR hash) with an empty cache each run, against `nix-prefetch-url
  * --unpack` on the same URL; then eka's re-lock from its cache (must download nothing: the server
- * counts requests, and a request fails the case) and a revalidation (`refresh`: one conditional request, answered 304). The server is a separate Node
- * process, so it does not share eka's thread. `EKA_BENCH_FETCH_MIB` changes the size (default 50).
+ * counts requests, and a request fails the case) and a revalidation (`refresh`: one conditional
+ * request, answered 304). The server is a separate Node process, so it does not share eka's
+ * thread. `EKA_BENCH_FETCH_MIB` changes the size (default 50).
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
