@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { silentReport } from "../../src/core/index.ts";
 import { lockTar } from "../../src/fetch/index.ts";
+import { sriFromNixBase32 } from "../../src/hash/index.ts";
 import type { BenchContext, BenchResult } from "../bench-result.ts";
 import { measure, speedRatio } from "../measure.ts";
 import { runCommand } from "../run-command.ts";
@@ -142,6 +143,10 @@ export async function run(context: BenchContext): Promise<BenchResult> {
       },
     );
     if (hashes.size !== 1) throw new Error(`lockTar gave different hashes: ${[...hashes]}`);
+    const nixHash = sriFromNixBase32(
+      spawnSyncOk("nix-prefetch-url", ["--unpack", server.url]).trim(),
+    );
+    if (!hashes.has(nixHash)) throw new Error(`eka ${[...hashes]} but nix-prefetch-url ${nixHash}`);
     // Not a timing: the cache's promise. A re-lock that reached the server is a bug.
     if (cachedRequests !== 0 || downloads !== 0) {
       throw new Error(`cached re-locks made ${cachedRequests} requests and ${downloads} downloads`);
