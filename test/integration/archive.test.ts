@@ -421,6 +421,27 @@ test("hostile archives are refused, write nothing outside, and leave no cache en
       /points outside the directory \(entry "pkg\/out"\)/,
     ],
     [
+      "absolute.zip",
+      zip([{ name: "/tmp/zip-absolute", data: "x" }]),
+      /an absolute path \(entry "\/tmp\/zip-absolute"\)/,
+    ],
+    [
+      "under-a-file.tar",
+      tar([
+        { name: "pkg/a", data: "a file" },
+        { name: "pkg/a/b", data: "under it" },
+      ]),
+      /an entry under something that is not a directory \(entry "pkg\/a\/b"\)/,
+    ],
+    [
+      "replaces-a-directory.tar",
+      tar([
+        { name: "pkg/d/x", data: "x" },
+        { name: "pkg/d", data: "a file where a directory was" },
+      ]),
+      /an entry replaces a directory of the archive \(entry "pkg\/d"\)/,
+    ],
+    [
       "not-an-archive.tar.gz",
       Buffer.from("<html>login page</html>"),
       /not an archive eka can unpack/,
