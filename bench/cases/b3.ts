@@ -19,7 +19,7 @@ import {
   blake3Implementation,
   WorktreeFiles,
 } from "../../src/hash/index.ts";
-import type { BenchContext, BenchResult } from "../bench-result.ts";
+import type { BenchContext, BenchResult, Figure } from "../bench-result.ts";
 import { measure, speedRatio } from "../measure.ts";
 import { benchGitEnv, makeRandomAtom } from "../random-atom.ts";
 import { runCommand } from "../run-command.ts";
@@ -40,64 +40,53 @@ export async function run(context: BenchContext): Promise<BenchResult> {
     const git = { cwd: atom.dir, env: benchGitEnv, input: blobList };
     // Files changed less than 2 s before they are looked at are read from objects.
     await sleep(2100);
-    context.log(`b3: timing (${context.runs} runs each, after a warm-up)…`);
+    context.log(`b3: timing (${context.runs} rounds, after a warm-up round)…`);
 
     const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: atom.dir, env: benchGitEnv })
       .toString("utf8")
       .trim() as GitOid;
     let fromWorktree = -1;
-    const worktree = await measure(
-      `eka b3TreeDigest from the checked-out files (${blake3Implementation()} BLAKE3, with the git checks)`,
-      context.runs,
-      async () => {
-        const repo = await openRepository(atom.dir, { env: benchGitEnv });
-        try {
-          const files = await WorktreeFiles.open(repo, head, [atom.path]);
-          let last: B3Progress | null = null;
-          const digest = await b3TreeDigest(repo, atom.tree, {
-            worktree: { files, path: atom.path },
-            onProgress: (p) => {
-              last = p;
-            },
-          });
-          digests.add(digest);
-          fromWorktree = (last as B3Progress | null)?.fromWorktree ?? 0;
-        } finally {
-          await repo.close();
-        }
-      },
-      atom.bytes,
-    );
+    const fromFiles = async () => {
+      const repo = await openRepository(atom.dir, { env: benchGitEnv });
+      try {
+        const files = await WorktreeFiles.open(repo, head, [atom.path]);
+        let last: B3Progress | null = null;
+        const digest = await b3TreeDigest(repo, atom.tree, {
+          worktree: { files, path: atom.path },
+          onProgress: (p) => {
+            last = p;
+          },
+        });
+        digests.add(digest);
+        fromWorktree = (last as B3Progress | null)?.fromWorktree ?? 0;
+      } finally {
+        await repo.close();
+      }
+    };
+    const fromObjects = async () => {
+      const repo = await openRepository(atom.dir, { env: benchGitEnv });
+      try {
+        digests.add(await b3TreeDigest(repo, atom.tree));
+      } finally {
+        await repo.close();
+      }
+    };
+    // The four compared figures take turns within each round, so that a change in the shared
+    // machine's load falls on all of them alike rather than on whichever ran then.
+    const turns = await measureInTurns(context.runs, atom.bytes, [
+      [
+        `eka b3TreeDigest from the checked-out files (${blake3Implementation()} BLAKE3, with the git checks)`,
+        fromFiles,
+      ],
+      [`eka b3TreeDigest from git objects (${blake3Implementation()} BLAKE3)`, fromObjects],
+      ["b3sum (default threads)", () => runCommand("b3sum", atom.files)],
+      ["b3sum --num-threads 1", () => runCommand("b3sum", ["--num-threads", "1", ...atom.files])],
+    ]);
+    const [worktree, eka, b3sum, b3sum1] = turns as [Figure, Figure, Figure, Figure];
     if (fromWorktree !== atom.blobs.length) {
       throw new Error(`only ${fromWorktree} of ${atom.blobs.length} blobs were read from disk`);
     }
-
-    const eka = await measure(
-      `eka b3TreeDigest from git objects (${blake3Implementation()} BLAKE3)`,
-      context.runs,
-      async () => {
-        const repo = await openRepository(atom.dir, { env: benchGitEnv });
-        try {
-          digests.add(await b3TreeDigest(repo, atom.tree));
-        } finally {
-          await repo.close();
-        }
-      },
-      atom.bytes,
-    );
     if (digests.size !== 1) throw new Error(`b3TreeDigest gave different digests: ${[...digests]}`);
-    const b3sum = await measure(
-      "b3sum (default threads)",
-      context.runs,
-      () => runCommand("b3sum", atom.files),
-      atom.bytes,
-    );
-    const b3sum1 = await measure(
-      "b3sum --num-threads 1",
-      context.runs,
-      () => runCommand("b3sum", ["--num-threads", "1", ...atom.files]),
-      atom.bytes,
-    );
     const gitFloor = await measure(
       "git cat-file --batch > /dev/null",
       context.runs,
@@ -138,4 +127,21 @@ export async function run(context: BenchContext): Promise<BenchResult> {
   } finally {
     atom.remove();
   }
+}
+
+/** Like `measure` for several things at once: a warm-up round, then `runs` rounds, each in turn. */
+async function measureInTurns(
+  runs: number,
+  bytes: number,
+  things: readonly (readonly [string, () => Promise<unknown>])[],
+): Promise<Figure[]> {
+  const times = things.map(() => [] as number[]);
+  for (let round = 0; round <= runs; round++) {
+    for (const [i, [, fn]] of things.entries()) {
+      const start = performance.now();
+      await fn();
+      if (round > 0) times[i]!.push(performance.now() - start);
+    }
+  }
+  return things.map(([label], i) => ({ label, timesMs: times[i]!, bytes }));
 }

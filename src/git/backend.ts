@@ -131,14 +131,20 @@ export interface GitBackend {
   worktreeChanges(commit: GitOid): Promise<string[]>;
   /**
    * The index entries under the directories `paths` (repository-relative; `""` is the root)
-   * whose working-tree file git keeps byte for byte equal to the blob: stage 0, not flagged
-   * assume-unchanged or skip-worktree, no attribute that converts bytes (`text`, `eol`, `crlf`,
-   * `filter`, `ident`, `working-tree-encoding` other than unset or unspecified) and
-   * `core.autocrlf` off. Path → the entry's mode and blob. Whether a file is unchanged is
-   * `worktreeChanges`'s answer, not this one's. Empty for a bare repository; three processes
-   * whatever the number of paths.
+   * whose working-tree file git keeps byte for byte equal to the blob when it finds it
+   * unchanged: stage 0, not flagged assume-unchanged or skip-worktree, with `core.autocrlf` off
+   * and git's full stat checks in force (`core.checkStat`, `core.trustCtime`, no
+   * `core.ignoreStat`, no `core.fsmonitor`); attributes are `convertedPaths`'s, and whether a
+   * file is unchanged is `worktreeChanges`'s answer. Path → the entry's mode and blob. Empty
+   * for a bare repository; two processes whatever the number of paths.
    */
   plainIndexEntries(paths: readonly string[]): Promise<Map<string, IndexEntry>>;
+  /**
+   * Of `paths` (files, repository-relative), those whose bytes an attribute converts between
+   * blob and working tree (`filter`, `ident`, `working-tree-encoding`, or end-of-line
+   * conversion by `text`, `eol`, `crlf`). One process.
+   */
+  convertedPaths(paths: readonly string[]): Promise<Set<string>>;
   /** `Name <email> <unix-time> <tz>` as git would write it now. */
   ident(kind: "author" | "committer"): Promise<string>;
 

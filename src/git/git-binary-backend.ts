@@ -368,9 +368,14 @@ export class GitBinaryBackend implements GitBackend {
       if (mode === undefined || oid === undefined) continue;
       entries.set(path, { mode, oid: this.#oid(oid, "git ls-files") });
     }
-    if (entries.size === 0) return entries;
+    return entries;
+  }
+
+  async convertedPaths(paths: readonly string[]): Promise<Set<string>> {
+    const converted = new Set<string>();
+    if (paths.length === 0) return converted;
     const names = ["text", "eol", "crlf", "filter", "ident", "working-tree-encoding"];
-    const input = `${[...entries.keys()].join("\0")}\0`;
+    const input = `${paths.join("\0")}\0`;
     const attrs = await this.#run(["check-attr", "--stdin", "-z", ...names], { input });
     if (attrs.code !== 0) throw gitFailed(["check-attr"], attrs);
     const fields = attrs.stdout.toString("utf8").split("\0");
@@ -381,11 +386,11 @@ export class GitBinaryBackend implements GitBackend {
       values.set(path, byName);
       byName.set(fields[i + 1]!, fields[i + 2]!);
     }
-    for (const path of entries.keys()) {
+    for (const path of paths) {
       const attr = values.get(path);
-      if (attr === undefined || converts(attr)) entries.delete(path);
+      if (attr === undefined || converts(attr)) converted.add(path);
     }
-    return entries;
+    return converted;
   }
 
   async ident(kind: "author" | "committer"): Promise<string> {

@@ -242,6 +242,11 @@ export class MemoryBackend implements GitBackend {
     return new Map(); // no index
   }
 
+  async convertedPaths(_paths: readonly string[]): Promise<Set<string>> {
+    this.#open();
+    return new Set(); // no attributes
+  }
+
   async ident(_kind: "author" | "committer"): Promise<string> {
     this.#open();
     return this.#ident ?? `Eka Test <test@eka.invalid> ${Math.floor(Date.now() / 1000)} +0000`;

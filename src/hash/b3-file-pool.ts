@@ -56,8 +56,14 @@ let pool: FilePool | null = null;
 
 /** The blob digest of a working-tree file, or null when it does not match `stamp`. */
 export function hashFileBlob(job: FileJob): Promise<FileResult> {
+  return startFilePool().hash(job);
+}
+
+/** Starts the worker threads now (they take some milliseconds), ahead of the first file. */
+export function startFilePool(): FilePool {
   pool ??= new FilePool(Math.max(1, Math.min(availableParallelism(), 8)));
-  return pool.hash(job);
+  pool.start();
+  return pool;
 }
 
 class FilePool {
@@ -71,6 +77,11 @@ class FilePool {
 
   constructor(size: number) {
     this.#size = size;
+  }
+
+  /** Starts every worker not yet started. */
+  start(): void {
+    while (!this.#broken && this.#slots.length < this.#size) this.#start();
   }
 
   hash(job: FileJob): Promise<FileResult> {

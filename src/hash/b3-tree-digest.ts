@@ -116,20 +116,25 @@ class TreeHasher {
   blob(oid: GitOid, path: string, mode: string, disk: string | null): Promise<Uint8Array> {
     let digest = this.#blobs.get(oid);
     if (digest === undefined) {
-      const job = disk === null ? null : (this.#worktree?.job(disk, mode, oid) ?? null);
+      const files = this.#worktree;
+      const job = disk === null || files === null ? null : files.job(disk, mode, oid);
       digest =
         job === null
           ? this.#reads.run(() => this.#hashBlob(oid, path))
-          : Promise.all([hashFileBlob(job), this.#repo.objectInfo(oid)]).then(([raw, info]) => {
-              // The blob's size too must be the file's: a conversion that git no longer
-              // applies (attributes or config changed since checkout) leaves a stat-clean file
-              // with other bytes, and almost always another length.
-              const same = info?.type === "blob" && BigInt(info.size) === job.stamp.size;
-              if (raw === null || !same) return this.#reads.run(() => this.#hashBlob(oid, path));
-              this.#fromWorktree += 1;
-              this.#done(Number(job.stamp.size));
-              return raw;
-            });
+          : Promise.all([hashFileBlob(job), this.#repo.objectInfo(oid), files!.allows(disk!)]).then(
+              ([raw, info, allowed]) => {
+                // The blob's size too must be the file's: a conversion that git no longer
+                // applies (attributes or config changed since checkout) leaves a stat-clean file
+                // with other bytes, and almost always another length.
+                const same = info?.type === "blob" && BigInt(info.size) === job.stamp.size;
+                if (raw === null || !same || !allowed) {
+                  return this.#reads.run(() => this.#hashBlob(oid, path));
+                }
+                this.#fromWorktree += 1;
+                this.#done(Number(job.stamp.size));
+                return raw;
+              },
+            );
       this.#blobs.set(oid, digest);
     }
     return digest;

@@ -5,9 +5,9 @@
  * the blob's bytes, the rule git itself follows before it reuses a work-tree file instead of a
  * blob (diff.c `reuse_worktree_file`):
  *
- * 1. its index entry is plain (stage 0, not assume-unchanged nor skip-worktree) and no
- *    attribute or `core.autocrlf` converts bytes between blob and file
- *    (`GitBackend.plainIndexEntries`), with the tree entry's exact mode and blob;
+ * 1. its index entry is plain (stage 0, not assume-unchanged nor skip-worktree), with the tree
+ *    entry's exact mode and blob, git's full stat checks are in force and `core.autocrlf` is off
+ *    (`GitBackend.plainIndexEntries`), and no attribute converts its bytes (`convertedPaths`);
  * 2. it is of the entry's kind (a regular file, or a symlink whose target is the blob) and was
  *    last changed more than `SETTLED_MS` before it is looked at (so that any later write gives
  *    it another change time, whatever the clock's granularity);
@@ -22,15 +22,19 @@
  *
  * So the bytes hashed are the bytes git compared in 3. What remains trusted is what git trusts:
  * that a write changes a file's stat data, and that the attributes and config in force are the
- * ones it was checked out with, or a conversion changes its length. Whatever fails a step is read from git's
- * objects, as is everything when there is no working tree. A constant number of git processes
- * (`plainIndexEntries`: three; `worktreeChanges`: two), whatever the number of files.
+ * ones it was checked out with, or a conversion changes its length.
+ *
+ * The files are read while the answers of 1 (attributes) and 3 are awaited: a digest counts only
+ * once they are in (`allows`). Whatever fails a step is read from git's objects, as is
+ * everything when there is no working tree. A constant number of git processes
+ * (`plainIndexEntries`: two, `convertedPaths`: one, `worktreeChanges`: two), whatever the number
+ * of files.
  */
 import { lstatSync } from "node:fs";
 import { join } from "node:path";
 import type { GitOid } from "../core/index.ts";
 import type { GitBackend } from "../git/index.ts";
-import type { FileJob, FileStamp } from "./b3-file-pool.ts";
+import { type FileJob, type FileStamp, startFilePool } from "./b3-file-pool.ts";
 
 /** How long before it is looked at a file must have last changed to be read from disk. */
 const SETTLED_MS = 2000n;
@@ -42,40 +46,46 @@ const BLOB_MODES: ReadonlySet<string> = new Set(["100644", "100755", "120000"]);
 const MIN_BYTES = 16 * 1024 * 1024;
 
 export interface WorktreeFilesOptions {
-  /** Read nothing from disk when the vouched files hold fewer bytes (default 16 MiB). */
+  /** Read nothing from disk when the candidate files hold fewer bytes (default 16 MiB). */
   readonly minBytes?: number;
 }
 
-interface Vouched {
+interface Candidate {
   readonly mode: string;
   readonly oid: GitOid;
   readonly stamp: FileStamp;
 }
 
 export class WorktreeFiles {
-  /** The commit the files were compared with. */
+  /** The commit the files are compared with. */
   readonly commit: GitOid;
   /** `repo.worktreeChanges(commit)`, as found in step 3: every path that differs, sorted. */
-  readonly changes: readonly string[];
+  readonly changes: Promise<readonly string[]>;
   readonly #root: string;
-  readonly #files: ReadonlyMap<string, Vouched>;
+  readonly #candidates: ReadonlyMap<string, Candidate>;
+  /** The candidates that passed every step git answers (1: attributes, 3). */
+  readonly #vouched: Promise<ReadonlySet<string>>;
 
   private constructor(
     commit: GitOid,
-    changes: readonly string[],
+    changes: Promise<readonly string[]>,
     root: string,
-    files: ReadonlyMap<string, Vouched>,
+    candidates: ReadonlyMap<string, Candidate>,
+    vouched: Promise<ReadonlySet<string>>,
   ) {
     this.commit = commit;
     this.changes = changes;
     this.#root = root;
-    this.#files = files;
+    this.#candidates = candidates;
+    this.#vouched = vouched;
+    // Awaited by whoever wants them; a failure must not go unhandled meanwhile.
+    changes.catch(() => {});
   }
 
   /**
-   * The files under the directories `paths` (repository-relative) that git vouches hold what
-   * `commit` holds at the same path; none when the repository is bare. Also what differs from
-   * `commit` anywhere in the working tree (`changes`), found once for both uses.
+   * The files under the directories `paths` (repository-relative) that may hold what `commit`
+   * holds at the same path; none when the repository is bare. Also what differs from `commit`
+   * anywhere in the working tree (`changes`), found once for both uses.
    */
   static async open(
     repo: GitBackend,
@@ -84,12 +94,15 @@ export class WorktreeFiles {
     options: WorktreeFilesOptions = {},
   ): Promise<WorktreeFiles> {
     const root = repo.workTree;
-    const files = new Map<string, Vouched>();
-    if (root === null)
-      return new WorktreeFiles(commit, await repo.worktreeChanges(commit), "", files);
+    const candidates = new Map<string, Candidate>();
+    if (root === null) {
+      const none = Promise.resolve(new Set<string>());
+      return new WorktreeFiles(commit, repo.worktreeChanges(commit), "", candidates, none);
+    }
     // Failing to learn which entries are plain only costs speed: every blob is read from git.
     const entries = await repo.plainIndexEntries(paths).catch(() => new Map<string, never>());
     const settled = (BigInt(Date.now()) - SETTLED_MS) * 1_000_000n;
+    let bytes = 0n;
     for (const [path, entry] of entries) {
       if (!BLOB_MODES.has(entry.mode)) continue;
       let stat: import("node:fs").BigIntStats;
@@ -109,25 +122,45 @@ export class WorktreeFiles {
         ctimeNs: stat.ctimeNs,
         symlink,
       };
-      files.set(path, { mode: entry.mode, oid: entry.oid, stamp });
+      candidates.set(path, { mode: entry.mode, oid: entry.oid, stamp });
+      bytes += stat.size;
     }
-    const changes = await repo.worktreeChanges(commit);
-    for (const path of changes) files.delete(path);
-    let bytes = 0n;
-    for (const file of files.values()) bytes += file.stamp.size;
-    if (bytes < BigInt(options.minBytes ?? MIN_BYTES)) files.clear();
-    return new WorktreeFiles(commit, changes, root, files);
+    if (bytes < BigInt(options.minBytes ?? MIN_BYTES)) candidates.clear();
+    if (candidates.size > 0) startFilePool();
+    // Only now, after every candidate was looked at (2), does git compare (3).
+    const changes = repo.worktreeChanges(commit);
+    const vouched =
+      candidates.size === 0
+        ? Promise.resolve(new Set<string>())
+        : Promise.all([changes, repo.convertedPaths([...candidates.keys()])]).then(
+            ([changed, converted]) => {
+              const ok = new Set(candidates.keys());
+              for (const path of changed) ok.delete(path);
+              for (const path of converted) ok.delete(path);
+              return ok;
+            },
+            () => new Set<string>(),
+          );
+    return new WorktreeFiles(commit, changes, root, candidates, vouched);
   }
 
-  /** Files that may stand in for their blobs. */
+  /** Files that may stand in for their blobs, before git's answers are in. */
   get size(): number {
-    return this.#files.size;
+    return this.#candidates.size;
   }
 
-  /** How to hash the file at `path` if it stands in for blob `oid` with `mode`; else null. */
+  /**
+   * How to hash the file at `path` if it may stand in for blob `oid` with `mode`, else null;
+   * its digest counts only if `allows(path)` then says so.
+   */
   job(path: string, mode: string, oid: GitOid): FileJob | null {
-    const file = this.#files.get(path);
+    const file = this.#candidates.get(path);
     if (file === undefined || file.oid !== oid || file.mode !== mode) return null;
     return { path: join(this.#root, path), stamp: file.stamp };
+  }
+
+  /** Whether git vouches the file at `path` holds its blob (steps 1 and 3). */
+  async allows(path: string): Promise<boolean> {
+    return (await this.#vouched).has(path);
   }
 }

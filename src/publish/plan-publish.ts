@@ -111,7 +111,7 @@ export async function planPublish(
       request.remote,
     );
   }
-  warnIfWorktreeDiffers(files.changes, rev, set, atoms, report);
+  warnIfWorktreeDiffers(await files.changes, rev, set, atoms, report);
 
   const facts = await atomFacts(repo, source, atoms, files, report);
   const local = new RefIndex(localRefs);
