@@ -221,7 +221,9 @@ async function send(
     } catch (error) {
       throw new Transient(error instanceof Error ? error.message : String(error), "proxy");
     }
-    req = httpsRequest({ ...target, headers, agent: false, createConnection: () => socket });
+    // No `agent` here: with one (even `false`, a fresh agent), Node dials the host itself and
+    // ignores `createConnection`; without, the request goes over the tunnel's TLS socket.
+    req = httpsRequest({ ...target, headers, createConnection: () => socket });
   }
   return new Promise((resolve, reject) => {
     const connectTimer = setTimeout(() => {

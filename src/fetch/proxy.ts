@@ -4,7 +4,7 @@
  * a `CONNECT` tunnel with TLS inside for https://.
  */
 import { request as httpRequest, type IncomingMessage } from "node:http";
-import type { Socket } from "node:net";
+import { isIP, type Socket } from "node:net";
 import { type TLSSocket, connect as tlsConnect } from "node:tls";
 import type { ProxySettings } from "../config/index.ts";
 
@@ -54,7 +54,13 @@ export function tunnel(proxy: URL, target: URL, connectTimeoutMs: number): Promi
         reject(new Error(`proxy ${proxy.host} refused CONNECT ${authority}: ${res.statusCode}`));
         return;
       }
-      const secure = tlsConnect({ socket, servername: target.hostname });
+      // The certificate is checked against `host`; SNI carries names, never addresses.
+      const host = target.hostname.replace(/^\[|\]$/g, "");
+      const secure = tlsConnect({
+        socket,
+        host,
+        ...(isIP(host) === 0 ? { servername: host } : {}),
+      });
       secure.once("secureConnect", () => resolve(secure));
       secure.once("error", reject);
     });
