@@ -223,7 +223,8 @@ async function send(
     }
     // No `agent` here: with one (even `false`, a fresh agent), Node dials the host itself and
     // ignores `createConnection`; without, the request goes over the tunnel's TLS socket.
-    req = httpsRequest({ ...target, headers, createConnection: () => socket });
+    const port = url.port === "" ? {} : { port: Number(url.port) };
+    req = httpsRequest({ ...target, ...port, headers, createConnection: () => socket });
   }
   return new Promise((resolve, reject) => {
     const connectTimer = setTimeout(() => {
