@@ -83,8 +83,10 @@ test("each pin type locks against loopback servers, and Nix accepts the locked v
   execFileSync("ln", ["-s", "bin/run", join(tree, "run-link")]);
   execFileSync("tar", ["-C", join(work, "src"), "-czf", join(work, "pkg-1.0.tar.gz"), "pkg-1.0"]);
   server.route("/pkg-1.0.tar.gz", { body: { file: join(work, "pkg-1.0.tar.gz") } });
-  // nix+build: a tool made executable, and an xz-compressed NAR restored as the output.
+  // nix+build: a plain file, a tool made executable, and an xz-compressed NAR restored as the
+  // output.
   server.route("/tool", { body: `#!/bin/sh\necho ${randomBytes(8).toString("hex")}\n` });
+  server.route("/blob.dat", { body: randomBytes(40_000) });
   const nar = execFileSync("nix-store", ["--dump", tree], { maxBuffer: 1 << 26 });
   writeFileSync(join(work, "tree.nar"), nar);
   execFileSync("xz", ["-k", join(work, "tree.nar")]);
@@ -115,6 +117,7 @@ test("each pin type locks against loopback servers, and Nix accepts the locked v
       `data = { url = ${str(server.url("/data.bin"))} }`,
       `pkg = { tar = ${str(server.url("/pkg-1.0.tar.gz"))} }`,
       `tool = { build = ${str(server.url("/tool"))}, exec = true }`,
+      `blob = { build = ${str(server.url("/blob.dat"))} }`,
       `tree = { build = ${str(server.url("/tree.nar.xz"))}, unpack = true }`,
       `tip = { git = ${str(gitUrl)}, ref = "main" }`,
       `lib = { git = ${str(httpGitUrl)}, version = "^1" }`,
@@ -140,11 +143,12 @@ test("each pin type locks against loopback servers, and Nix accepts the locked v
   const tar = dep(deps, "pkg", "nix+tar");
   const tool = dep(deps, "tool", "nix+build");
   const treeNar = dep(deps, "tree", "nix+build");
+  const blob = dep(deps, "blob", "nix+build");
   const tipPin = dep(deps, "tip", "nix+git");
   const libPin = dep(deps, "lib", "nix+git");
   assert.deepEqual(
-    [tool.unpack, tool.exec, treeNar.unpack, treeNar.exec],
-    [false, true, true, false],
+    [tool.unpack, tool.exec, treeNar.unpack, treeNar.exec, blob.unpack, blob.exec],
+    [false, true, true, false, false, false],
   );
   assert.equal(tipPin.rev, tip);
   assert.deepEqual([libPin.ref, libPin.rev], ["v1.2.0", tagged]);
@@ -171,13 +175,14 @@ test("each pin type locks against loopback servers, and Nix accepts the locked v
   }
 
   // Build-time fetchurl (nix-build of <nix/fetchurl.nix>) checks the build pins' hashes.
-  for (const [pin, flags] of [
-    [tool, "executable = true;"],
-    [treeNar, "unpack = true;"],
+  for (const [pin, flags, recursive] of [
+    [tool, "executable = true;", true],
+    [treeNar, "unpack = true;", true],
+    [blob, "", false],
   ] as const) {
     const expr = `import <nix/fetchurl.nix> { url = ${str(pin.url)}; hash = ${str(pin.hash)}; ${flags} }`;
     const { stdout } = await run("nix-build", ["--no-out-link", "-E", expr], { encoding: "utf8" });
     const name = pin.url.slice(pin.url.lastIndexOf("/") + 1);
-    assert.equal(stdout.trim(), fixedOutputPath(pin.hash, name, true), pin.url);
+    assert.equal(stdout.trim(), fixedOutputPath(pin.hash, name, recursive), pin.url);
   }
 });
