@@ -143,7 +143,7 @@ export async function runPeers(context: BenchContext, opts: PeerOptions): Promis
     if ("missing" in probe) missing.set(tool.name, probe.missing);
     else
       versions.push(
-        `${tool.name} ${probe.version.replace(/^(cargo|nix \(Nix\)|go version go)\s*/, "")}`,
+        `${tool.name} ${probe.version.replace(/^(eka|cargo|nix \(Nix\)|go version go)\s*/, "")}`,
       );
   }
   // tmpfs when there is one: the fixtures and every tool's fresh caches, off a shared disk.
@@ -180,7 +180,7 @@ export async function runPeers(context: BenchContext, opts: PeerOptions): Promis
     );
     const figures: Figure[] = [];
     const ratios: Ratio[] = [];
-    const failures: string[] = [];
+    const failures = [...missing].map(([name, why]) => `${name}: missing (${why})`);
     const matrix: string[][] = [["", ...tools.map((t) => t.name)]];
     const warmed = new Set<string>();
     for (const transport of opts.transports) {
