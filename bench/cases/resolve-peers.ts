@@ -28,6 +28,7 @@ import { benchGitEnv } from "../random-atom.ts";
 /** eka cold resolve must be at least this many times faster than each other tool. */
 const TARGET = 5;
 const DEFAULT_K = [1, 10, 50];
+const EKA = new URL("../../bin/eka", import.meta.url).pathname;
 const TRANSPORTS: readonly Transport[] = ["file", "http"];
 
 export interface PeerOptions {
@@ -241,6 +242,22 @@ export async function runPeers(context: BenchContext, opts: PeerOptions): Promis
         matrix.push(row);
       }
     }
+    // What no resolution can go below: eka's start-up alone, and Node's.
+    const startup: Figure[] = [];
+    for (const [label, command, args] of [
+      ["eka start-up alone (bin/eka --version)", EKA, ["--version"]],
+      ["node -e 0", process.execPath, ["-e", "0"]],
+    ] as const) {
+      const timesMs: number[] = [];
+      for (let n = 0; n <= context.runs; n++) {
+        const start = performance.now();
+        const failure = await runTool(command, args, scratch, process.env);
+        if (failure !== null) throw new Error(`${label}: ${failure}`);
+        if (n > 0) timesMs.push(performance.now() - start);
+      }
+      startup.push({ label, timesMs });
+    }
+    figures.push(...startup);
     const met = ratios.filter((r) => r.value >= TARGET).length;
     const notes = tools.map((t) => `  ${t.name}: ${t.note}`);
     const setup = [
@@ -252,6 +269,7 @@ export async function runPeers(context: BenchContext, opts: PeerOptions): Promis
       `  median wall time per cold run (N = ${context.runs}, after one unmeasured K = 1 run per tool and transport), ` +
         `and tool ÷ eka; the aim is ≥ ${TARGET}× (${met} of ${ratios.length} met):`,
       ...table(matrix).map((line) => `    ${line}`),
+      `  (medians of the start-up alone: ${startup.map((f) => `${f.label} ${ms(median(f))}`).join(", ")})`,
       ...(failures.length > 0
         ? ["", "  failed or missing:", ...failures.map((f) => `    ${f}`)]
         : []),
