@@ -50,7 +50,7 @@ const PATH = [NODE_DIR, "/usr/local/bin", "/usr/bin", "/bin"].join(":");
 
 const range = (k: number) => Array.from({ length: k }, (_, i) => i);
 
-/** A clean environment: nothing from the user's but the locale; git without system config. */
+/** A clean environment: nothing from the user's (no proxies, no config); git without system config. */
 function baseEnv(work: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const home = join(work, "home");
   const tmp = join(work, "tmp");
