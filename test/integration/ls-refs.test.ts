@@ -150,6 +150,33 @@ test("file:// and a local path: what git ls-remote returns, one upload-pack, onl
   assert.ok(all.refs.length > 2 * NOISE);
 });
 
+test("a SHA-256 repository: the pipelined request is refused, the listing is made again with its object format", async (t) => {
+  const repo = await tempRepo(t, { bare: true, objectFormat: "sha256" });
+  const tree = git(repo, ["mktree"], "").trim();
+  const commit = git(repo, ["commit-tree", tree, "-m", "init"]).trim();
+  git(repo, ["update-ref", "refs/ekala/init", commit]);
+  git(repo, ["update-ref", "refs/heads/main", commit]);
+  const base = join(repo, "..");
+  const daemon = await startGitDaemon(t, base);
+  for (const url of [`file://${repo}`, daemon.url(repo.slice(base.length + 1))]) {
+    const expected = await lsRemote(url, PREFIXES);
+    assert.equal(expected.length, 1);
+    assert.equal(expected[0]!.oid.length, 64);
+    const { refs, events, spawned } = await listWithEka(url, PREFIXES);
+    assert.deepEqual(refs, expected, url);
+    assert.deepEqual(
+      events.map((e) => e.via),
+      ["v2"],
+    );
+    if (url.startsWith("file:")) {
+      assert.deepEqual(
+        spawned.map((args) => args.find((a) => !a.startsWith("-"))),
+        ["config", "upload-pack", "upload-pack"],
+      );
+    }
+  }
+});
+
 /** A git:// server for one test: `git daemon --inetd` per connection, with `env`. */
 async function inetdDaemon(t: TestContext, base: string, env: NodeJS.ProcessEnv) {
   const sockets = new Set<Socket>();

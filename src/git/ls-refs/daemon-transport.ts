@@ -7,18 +7,18 @@
 import { connect } from "node:net";
 import { RemoteError } from "./listing-errors.ts";
 import { pktLine } from "./pkt-line.ts";
-import { lsRefsOverStream, socketConnection } from "./stream-session.ts";
-import { parseHostUrl } from "./url-parts.ts";
+import { lsRefsOverStream, PipelineRefused, socketConnection } from "./stream-session.ts";
+import { type HostPath, parseHostUrl } from "./url-parts.ts";
 import type { ListedRef } from "./v2-protocol.ts";
 
 const DEFAULT_PORT = 9418;
 
-export async function lsRefsOverDaemon(
-  url: string,
+async function session(
+  target: HostPath,
   prefixes: readonly string[],
   signal: AbortSignal,
+  pipelined: boolean,
 ): Promise<ListedRef[]> {
-  const target = parseHostUrl(url);
   const port = target.port === null ? DEFAULT_PORT : Number(target.port);
   const socket = connect({ host: target.host, port });
   const connection = socketConnection(socket);
@@ -36,9 +36,23 @@ export async function lsRefsOverDaemon(
     socket.write(
       pktLine(`git-upload-pack ${target.path}\0host=${target.hostAndPort}\0\0version=2\0`),
     );
-    return await lsRefsOverStream(connection, prefixes);
+    return await lsRefsOverStream(connection, prefixes, pipelined);
   } finally {
     signal.removeEventListener("abort", abort);
     socket.destroy();
+  }
+}
+
+export async function lsRefsOverDaemon(
+  url: string,
+  prefixes: readonly string[],
+  signal: AbortSignal,
+): Promise<ListedRef[]> {
+  const target = parseHostUrl(url);
+  try {
+    return await session(target, prefixes, signal, true);
+  } catch (error) {
+    if (!(error instanceof PipelineRefused) || signal.aborted) throw error;
+    return session(target, prefixes, signal, false);
   }
 }

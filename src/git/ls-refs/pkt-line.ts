@@ -9,7 +9,6 @@
  * stream longer than the caller's limit is a `ProtocolError`, which the ls-refs client reports as
  * an `EkaError` naming the remote.
  */
-import { ByteQueue } from "../byte-queue.ts";
 
 /** The largest packet, header included (git's LARGE_PACKET_MAX). */
 export const PKT_MAX = 65520;
@@ -115,13 +114,18 @@ export interface PktLineReaderOptions {
 
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
-/** Reads packets from a byte stream (a process's stdout, a socket, an HTTP body). */
+/**
+ * Reads packets from a byte stream (a process's stdout, a socket, an HTTP body). The bytes not yet
+ * consumed are kept as one buffer (a new chunk is appended to the unread tail only), and a data
+ * packet's `data` is a view of it, valid until the next read: callers decode it at once. `next()`
+ * takes a packet already received without waiting, so a reply of thousands of refs costs one
+ * await per chunk, not one per ref.
+ */
 export class PktLineReader {
   readonly #chunks: AsyncIterator<Uint8Array>;
-  readonly #queue = new ByteQueue();
   readonly #maxBytes: number;
-  /** The length of a data packet whose header was read and whose payload was not yet. */
-  #length: number | null = null;
+  #buffer: Buffer = Buffer.alloc(0);
+  #offset = 0;
   #received = 0;
   #ended = false;
 
@@ -140,46 +144,51 @@ export class PktLineReader {
     return this.#received;
   }
 
+  /** The next packet if it has been received whole, else null (without waiting). */
+  next(): Packet | null {
+    const buffer = this.#buffer;
+    const at = this.#offset;
+    if (buffer.length - at < 4) return null;
+    const length = parseLength(buffer.subarray(at, at + 4));
+    const marker = special(length);
+    if (marker !== null) {
+      this.#offset = at + 4;
+      return marker;
+    }
+    if (buffer.length - at < length) return null;
+    this.#offset = at + length;
+    return { kind: "data", data: buffer.subarray(at + 4, at + length) };
+  }
+
   /** The next packet, or null at the end of the stream (which must fall between packets). */
   async read(): Promise<Packet | null> {
     for (;;) {
-      const packet = this.#take();
+      const packet = this.next();
       if (packet !== null) return packet;
       if (this.#ended) {
-        if (this.#queue.length === 0 && this.#length === null) return null;
+        if (this.#offset === this.#buffer.length) return null;
         throw new ProtocolError("the stream ended inside a pkt-line");
       }
-      const next = await this.#chunks.next();
-      if (next.done === true) {
+      const chunk = await this.#chunks.next();
+      if (chunk.done === true) {
         this.#ended = true;
         continue;
       }
-      this.#received += next.value.length;
+      this.#received += chunk.value.length;
       if (this.#received > this.#maxBytes) {
         throw new ProtocolError(`the reply exceeds ${this.#maxBytes} bytes`);
       }
-      this.#queue.push(Buffer.from(next.value.buffer, next.value.byteOffset, next.value.length));
+      const bytes = Buffer.from(chunk.value.buffer, chunk.value.byteOffset, chunk.value.length);
+      const rest = this.#buffer.length - this.#offset;
+      this.#buffer =
+        rest === 0 ? bytes : Buffer.concat([this.#buffer.subarray(this.#offset), bytes]);
+      this.#offset = 0;
     }
-  }
-
-  /** One whole packet from the queue, or null (the header, once read, is kept in #length). */
-  #take(): Packet | null {
-    if (this.#length === null) {
-      if (this.#queue.length < 4) return null;
-      const length = parseLength(this.#queue.take(4));
-      const marker = special(length);
-      if (marker !== null) return marker;
-      this.#length = length;
-    }
-    if (this.#queue.length < this.#length - 4) return null;
-    const data = this.#queue.take(this.#length - 4);
-    this.#length = null;
-    return { kind: "data", data };
   }
 
   /** The next packet; the end of the stream is a `ProtocolError` here. */
   async expect(): Promise<Packet> {
-    const packet = await this.read();
+    const packet = this.next() ?? (await this.read());
     if (packet === null) throw new ProtocolError("the stream ended before the reply did");
     return packet;
   }

@@ -13,7 +13,7 @@ import {
   sshSpawnLine,
   uploadPackCommand,
 } from "./ssh-command.ts";
-import { lsRefsOverStream, processConnection } from "./stream-session.ts";
+import { lsRefsOverStream, PipelineRefused, processConnection } from "./stream-session.ts";
 import { filePath, type HostPath, parseHostUrl, parseScpLike } from "./url-parts.ts";
 import type { ListedRef } from "./v2-protocol.ts";
 
@@ -21,17 +21,25 @@ import type { ListedRef } from "./v2-protocol.ts";
 export type SpawnGit = (args: readonly string[]) => ChildProcess;
 
 async function overProcess(
-  child: ChildProcess,
+  start: () => ChildProcess,
   prefixes: readonly string[],
   signal: AbortSignal,
 ): Promise<ListedRef[]> {
-  const connection = processConnection(child);
-  const abort = () => connection.destroy();
-  signal.addEventListener("abort", abort, { once: true });
+  const session = async (pipelined: boolean) => {
+    const connection = processConnection(start());
+    const abort = () => connection.destroy();
+    signal.addEventListener("abort", abort, { once: true });
+    try {
+      return await lsRefsOverStream(connection, prefixes, pipelined);
+    } finally {
+      signal.removeEventListener("abort", abort);
+    }
+  };
   try {
-    return await lsRefsOverStream(connection, prefixes);
-  } finally {
-    signal.removeEventListener("abort", abort);
+    return await session(true);
+  } catch (error) {
+    if (!(error instanceof PipelineRefused) || signal.aborted) throw error;
+    return session(false);
   }
 }
 
@@ -48,7 +56,7 @@ export function lsRefsOverLocal(
   prefixes: readonly string[],
   signal: AbortSignal,
 ): Promise<ListedRef[]> {
-  return overProcess(spawnGit(["upload-pack", "--", path]), prefixes, signal);
+  return overProcess(() => spawnGit(["upload-pack", "--", path]), prefixes, signal);
 }
 
 /** Where an ssh URL (`ssh://…` or scp-like) points. */
@@ -90,10 +98,7 @@ export async function lsRefsOverSsh(
   if (variant === "auto") variant = (await context.probe(target)) ? "ssh" : "simple";
   const args = sshArguments(variant, target, uploadPackCommand(target.path));
   const [file, argv] = sshSpawnLine(context.program, args);
-  const child = spawn(file, argv, {
-    env: context.env,
-    stdio: ["pipe", "pipe", "pipe"],
-    windowsHide: true,
-  });
-  return overProcess(child, prefixes, signal);
+  const start = () =>
+    spawn(file, argv, { env: context.env, stdio: ["pipe", "pipe", "pipe"], windowsHide: true });
+  return overProcess(start, prefixes, signal);
 }

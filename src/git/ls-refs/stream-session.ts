@@ -9,11 +9,19 @@ import type { Socket } from "node:net";
 import { summarizeStderr } from "../git-runner.ts";
 import { ProtocolError, RemoteError } from "./listing-errors.ts";
 import { FLUSH_PKT, PktLineReader } from "./pkt-line.ts";
-import { type ListedRef, lsRefsRequest, readAdvertisement, readLsRefs } from "./v2-protocol.ts";
+import {
+  type Capabilities,
+  type ListedRef,
+  lsRefsRequest,
+  readAdvertisement,
+  readLsRefs,
+} from "./v2-protocol.ts";
 
 export interface StreamConnection {
   readonly reader: PktLineReader;
   write(bytes: Buffer): void;
+  /** Closes the way to the remote (it sees EOF after what was written); reading goes on. */
+  endInput(): void;
   /** Ends the session politely: the remote sees EOF and goes (a process gets a grace period). */
   end(): void;
   /** What the remote said on its way out (stderr), once it has gone; "" when nothing. */
@@ -45,6 +53,9 @@ export function processConnection(child: ChildProcess): StreamConnection {
     reader: new PktLineReader(child.stdout!),
     write: (bytes) => {
       child.stdin!.write(bytes);
+    },
+    endInput: () => {
+      child.stdin!.end();
     },
     end: () => {
       child.stdin!.end();
@@ -82,6 +93,9 @@ export function socketConnection(socket: Socket): StreamConnection {
     write: (bytes) => {
       socket.write(bytes);
     },
+    // No half-close: git daemon (2.39) drops a connection whose client shut its side down before
+    // upload-pack answered. The closing flush already tells upload-pack to go.
+    endInput: () => {},
     end: () => {
       socket.end();
     },
@@ -92,19 +106,57 @@ export function socketConnection(socket: Socket): StreamConnection {
   };
 }
 
-/** Lists the refs under `prefixes` over `connection`, then closes it. */
+/**
+ * What a pipelined request assumes of the server: ls-refs, and SHA-1 (a request without
+ * `object-format` means SHA-1 to git). No `agent=`: it is optional.
+ */
+const ASSUMED: Capabilities = new Map([["ls-refs", null]]);
+
+/** The server needs `object-format` in the request: list again over a new connection, in turn. */
+export class PipelineRefused extends Error {
+  override readonly name = "PipelineRefused";
+}
+
+/**
+ * Lists the refs under `prefixes` over `connection`, then closes it.
+ *
+ * Pipelined (the default), the `ls-refs` request and the closing flush are written at once,
+ * before the capability advertisement is read, and the way to the server is closed: one round
+ * trip instead of two, which is what a listing over ssh or a busy machine pays for. The
+ * advertisement is still read and checked (v2, ls-refs); a server whose repository uses another
+ * object format than SHA-1 refuses a request that does not name it, which is a
+ * `PipelineRefused`: the caller lists again with `pipelined: false` (the request then carries
+ * the advertised object format).
+ */
 export async function lsRefsOverStream(
   connection: StreamConnection,
   prefixes: readonly string[],
+  pipelined = true,
 ): Promise<ListedRef[]> {
   try {
+    if (pipelined) {
+      connection.write(Buffer.concat([lsRefsRequest(ASSUMED, prefixes), FLUSH_PKT]));
+      connection.endInput();
+    }
     const capabilities = await readAdvertisement(connection.reader);
-    connection.write(lsRefsRequest(capabilities, prefixes));
+    if (pipelined) {
+      lsRefsRequest(capabilities, prefixes); // throws NotV2Error without ls-refs
+      const format = capabilities.get("object-format");
+      if (format !== undefined && format !== null && format !== "sha1") {
+        throw new PipelineRefused(`the repository uses ${format}`);
+      }
+    } else {
+      connection.write(lsRefsRequest(capabilities, prefixes));
+    }
     const refs = await readLsRefs(connection.reader, prefixes);
-    connection.write(FLUSH_PKT);
+    if (!pipelined) connection.write(FLUSH_PKT);
     connection.end();
     return refs;
   } catch (error) {
+    if (error instanceof PipelineRefused) {
+      connection.destroy();
+      throw error;
+    }
     // A remote that hung up usually said why on its way out (upload-pack's or ssh's stderr).
     const said = connection.reader.ended ? (await connection.failure()).trim() : "";
     connection.destroy();

@@ -97,29 +97,39 @@ export function lsRefsRequest(capabilities: Capabilities, prefixes: readonly str
 
 function oidOf(text: string, line: string): GitOid {
   if (!isGitOid(text)) {
-    throw new ProtocolError(`not an object id in ls-refs line ${JSON.stringify(line)}`);
+    throw new ProtocolError(
+      `not an object id in ls-refs line ${JSON.stringify(line.slice(0, 200))}`,
+    );
   }
   return text;
 }
 
 /** One reply line: `<oid> <refname>[ symref-target:<ref>][ peeled:<oid>]`. */
 export function parseRefLine(line: string): ListedRef {
-  const fields = line.split(" ");
-  if (fields.length < 2 || fields[1] === "") {
+  const first = line.indexOf(" ");
+  const second = first === -1 ? -1 : line.indexOf(" ", first + 1);
+  const ref = first === -1 ? "" : line.slice(first + 1, second === -1 ? undefined : second);
+  if (ref === "") {
     throw new ProtocolError(`malformed ls-refs line ${JSON.stringify(line.slice(0, 200))}`);
   }
-  const oid = oidOf(fields[0]!, line);
+  const oid = oidOf(line.slice(0, first), line);
   let peeled: GitOid | null = null;
-  for (const attribute of fields.slice(2)) {
-    if (attribute.startsWith("peeled:")) peeled = oidOf(attribute.slice(7), line);
+  if (second !== -1) {
+    for (const attribute of line.slice(second + 1).split(" ")) {
+      if (attribute.startsWith("peeled:")) peeled = oidOf(attribute.slice(7), line);
+    }
   }
-  return { ref: fields[1]!, oid, peeled };
+  return { ref, oid, peeled };
 }
 
 /** Whether `ref` is one a listing for `prefixes` holds (no prefixes: every ref). */
 export function wanted(ref: string, prefixes: readonly string[]): boolean {
-  return prefixes.length === 0 || prefixes.some((prefix) => ref.startsWith(prefix));
+  if (prefixes.length === 0) return true;
+  for (const prefix of prefixes) if (ref.startsWith(prefix)) return true;
+  return false;
 }
+
+const NEWLINE = 0x0a;
 
 /** Reads the ls-refs reply up to its flush; refs sorted by name, only those under `prefixes`. */
 export async function readLsRefs(
@@ -127,17 +137,27 @@ export async function readLsRefs(
   prefixes: readonly string[],
 ): Promise<ListedRef[]> {
   const refs: ListedRef[] = [];
+  let sorted = true;
+  let last = "";
   for (;;) {
-    const packet: Packet = await reader.expect();
+    const packet: Packet = reader.next() ?? (await reader.expect());
     if (packet.kind === "flush") break;
-    const text = packetText(packet);
-    if (text === null) throw new ProtocolError(`unexpected ${packet.kind} in the ls-refs reply`);
+    if (packet.kind !== "data") {
+      throw new ProtocolError(`unexpected ${packet.kind} in the ls-refs reply`);
+    }
+    const data = packet.data;
+    const end =
+      data.length > 0 && data[data.length - 1] === NEWLINE ? data.length - 1 : data.length;
+    const text = data.toString("utf8", 0, end);
     const refused = remoteError(text);
     if (refused !== null) throw refused;
     const ref = parseRefLine(text);
-    if (wanted(ref.ref, prefixes)) refs.push(ref);
+    if (!wanted(ref.ref, prefixes)) continue;
+    if (ref.ref < last) sorted = false;
+    last = ref.ref;
+    refs.push(ref);
   }
-  return sortRefs(refs);
+  return sorted ? refs : sortRefs(refs);
 }
 
 export function sortRefs<T extends { readonly ref: string }>(refs: T[]): T[] {
