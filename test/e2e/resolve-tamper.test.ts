@@ -154,3 +154,20 @@ test("lock entries edited by hand: id on every call, content and rev on the next
   // Untampered, the same commands pass.
   assert.equal((await runEka(app, ["update", "auth"])).code, 0);
 });
+
+test("a locked version no mirror serves any more is a warning naming it; the lock keeps it", async (t) => {
+  const { core, app } = await lockedAuth(t);
+  for (const ref of git(core.remote, "for-each-ref", "--format=%(refname)", "refs/ekala/")
+    .split("\n")
+    .filter((r) => r.includes("/auth/1.1.0"))) {
+    git(core.remote, "update-ref", "-d", ref);
+  }
+  const run = await runEkaJson(app, ["add", "log", "--set", "core"]);
+  assert.equal(run.code, 0, run.stderr);
+  const stale = run.json.warnings.filter((w) => w.code === "EKA_MIRROR_STALE");
+  assert.ok(
+    stale.some((w) => w.message.includes("auth@1.1.0") && w.message.includes(core.remote)),
+    JSON.stringify(run.json.warnings),
+  );
+  assert.match(read(app, "atom.lock"), /label = "auth"\nversion = "1\.1\.0"/);
+});
