@@ -82,3 +82,18 @@ test("refuses a stream longer than its limit", async () => {
     /exceeds 500 bytes/,
   );
 });
+
+test("nextText gives data packets as chomped text, only once received whole", async () => {
+  const bytes = Buffer.concat([pktLine("caf\u00e9 line\n"), pktLine("no newline"), FLUSH_PKT]);
+  const reader = new PktLineReader(chunked(bytes, 5));
+  const seen: string[] = [];
+  for (;;) {
+    const item = reader.nextText();
+    if (item === null) {
+      if (!(await reader.fill())) break;
+      continue;
+    }
+    seen.push(typeof item === "string" ? item : item.kind);
+  }
+  assert.deepEqual(seen, ["caf\u00e9 line", "no newline", "flush"]);
+});

@@ -64,13 +64,19 @@ function describe(bytes: Uint8Array): string {
  */
 export function parseLength(header: Uint8Array): number {
   if (header.length !== 4) throw new ProtocolError("a pkt-line header is 4 bytes");
-  let length = 0;
-  for (const byte of header) {
-    const value = hexValue(byte);
-    if (value === -1) throw new ProtocolError(`bad pkt-line length ${describe(header)}`);
-    length = length * 16 + value;
-  }
-  if (length === 3) throw new ProtocolError(`bad pkt-line length ${describe(header)}`);
+  return lengthAt(header, 0);
+}
+
+/** `parseLength` of the four bytes at `at` (which must exist). */
+function lengthAt(bytes: Uint8Array, at: number): number {
+  const a = hexValue(bytes[at]!);
+  const b = hexValue(bytes[at + 1]!);
+  const c = hexValue(bytes[at + 2]!);
+  const d = hexValue(bytes[at + 3]!);
+  const header = () => describe(bytes.subarray(at, at + 4));
+  if ((a | b | c | d) < 0) throw new ProtocolError(`bad pkt-line length ${header()}`);
+  const length = (a << 12) | (b << 8) | (c << 4) | d;
+  if (length === 3) throw new ProtocolError(`bad pkt-line length ${header()}`);
   if (length > PKT_MAX) throw new ProtocolError(`pkt-line length ${length} exceeds ${PKT_MAX}`);
   return length;
 }
@@ -113,6 +119,7 @@ export interface PktLineReaderOptions {
 }
 
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+const NEWLINE = 0x0a;
 
 /**
  * Reads packets from a byte stream (a process's stdout, a socket, an HTTP body). The bytes not yet
@@ -144,12 +151,32 @@ export class PktLineReader {
     return this.#received;
   }
 
+  /**
+   * The next packet if it has been received whole, else null (without waiting); a data packet
+   * as its text (UTF-8, without the trailing newline) rather than as a `Packet`.
+   */
+  nextText(): string | Packet | null {
+    const buffer = this.#buffer;
+    const at = this.#offset;
+    if (buffer.length - at < 4) return null;
+    const length = lengthAt(buffer, at);
+    const marker = special(length);
+    if (marker !== null) {
+      this.#offset = at + 4;
+      return marker;
+    }
+    if (buffer.length - at < length) return null;
+    this.#offset = at + length;
+    const end = buffer[at + length - 1] === NEWLINE ? at + length - 1 : at + length;
+    return buffer.toString("utf8", at + 4, end);
+  }
+
   /** The next packet if it has been received whole, else null (without waiting). */
   next(): Packet | null {
     const buffer = this.#buffer;
     const at = this.#offset;
     if (buffer.length - at < 4) return null;
-    const length = parseLength(buffer.subarray(at, at + 4));
+    const length = lengthAt(buffer, at);
     const marker = special(length);
     if (marker !== null) {
       this.#offset = at + 4;
@@ -165,25 +192,33 @@ export class PktLineReader {
     for (;;) {
       const packet = this.next();
       if (packet !== null) return packet;
-      if (this.#ended) {
-        if (this.#offset === this.#buffer.length) return null;
-        throw new ProtocolError("the stream ended inside a pkt-line");
-      }
-      const chunk = await this.#chunks.next();
-      if (chunk.done === true) {
-        this.#ended = true;
-        continue;
-      }
-      this.#received += chunk.value.length;
-      if (this.#received > this.#maxBytes) {
-        throw new ProtocolError(`the reply exceeds ${this.#maxBytes} bytes`);
-      }
-      const bytes = Buffer.from(chunk.value.buffer, chunk.value.byteOffset, chunk.value.length);
-      const rest = this.#buffer.length - this.#offset;
-      this.#buffer =
-        rest === 0 ? bytes : Buffer.concat([this.#buffer.subarray(this.#offset), bytes]);
-      this.#offset = 0;
+      if (!(await this.fill())) return null;
     }
+  }
+
+  /**
+   * Receives one more chunk; false at the end of the stream (a `ProtocolError` when it ends
+   * inside a packet).
+   */
+  async fill(): Promise<boolean> {
+    if (this.#ended) {
+      if (this.#offset === this.#buffer.length) return false;
+      throw new ProtocolError("the stream ended inside a pkt-line");
+    }
+    const chunk = await this.#chunks.next();
+    if (chunk.done === true) {
+      this.#ended = true;
+      return this.fill();
+    }
+    this.#received += chunk.value.length;
+    if (this.#received > this.#maxBytes) {
+      throw new ProtocolError(`the reply exceeds ${this.#maxBytes} bytes`);
+    }
+    const bytes = Buffer.from(chunk.value.buffer, chunk.value.byteOffset, chunk.value.length);
+    const rest = this.#buffer.length - this.#offset;
+    this.#buffer = rest === 0 ? bytes : Buffer.concat([this.#buffer.subarray(this.#offset), bytes]);
+    this.#offset = 0;
+    return true;
   }
 
   /** The next packet; the end of the stream is a `ProtocolError` here. */

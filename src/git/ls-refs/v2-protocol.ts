@@ -10,14 +10,7 @@
 import type { GitOid } from "../../core/types.ts";
 import { isGitOid } from "../../core/types.ts";
 import { NotV2Error, ProtocolError, RemoteError } from "./listing-errors.ts";
-import {
-  DELIM_PKT,
-  FLUSH_PKT,
-  type Packet,
-  type PktLineReader,
-  packetText,
-  pktLine,
-} from "./pkt-line.ts";
+import { DELIM_PKT, FLUSH_PKT, type PktLineReader, packetText, pktLine } from "./pkt-line.ts";
 
 /** A ref as a listing reports it; `peeled` is the object an annotated tag peels to. */
 export interface ListedRef {
@@ -129,8 +122,6 @@ export function wanted(ref: string, prefixes: readonly string[]): boolean {
   return false;
 }
 
-const NEWLINE = 0x0a;
-
 /** Reads the ls-refs reply up to its flush; refs sorted by name, only those under `prefixes`. */
 export async function readLsRefs(
   reader: PktLineReader,
@@ -140,18 +131,17 @@ export async function readLsRefs(
   let sorted = true;
   let last = "";
   for (;;) {
-    const packet: Packet = reader.next() ?? (await reader.expect());
-    if (packet.kind === "flush") break;
-    if (packet.kind !== "data") {
-      throw new ProtocolError(`unexpected ${packet.kind} in the ls-refs reply`);
+    const item = reader.nextText();
+    if (item === null) {
+      if (!(await reader.fill())) throw new ProtocolError("the stream ended before the reply did");
+      continue;
     }
-    const data = packet.data;
-    const end =
-      data.length > 0 && data[data.length - 1] === NEWLINE ? data.length - 1 : data.length;
-    const text = data.toString("utf8", 0, end);
-    const refused = remoteError(text);
-    if (refused !== null) throw refused;
-    const ref = parseRefLine(text);
+    if (typeof item !== "string") {
+      if (item.kind === "flush") break;
+      throw new ProtocolError(`unexpected ${item.kind} in the ls-refs reply`);
+    }
+    if (item.startsWith("ERR ")) throw new RemoteError("refused", item.slice(4).trim());
+    const ref = parseRefLine(item);
     if (!wanted(ref.ref, prefixes)) continue;
     if (ref.ref < last) sorted = false;
     last = ref.ref;
