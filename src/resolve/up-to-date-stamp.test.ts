@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -57,6 +57,11 @@ test("a stamp answers for exactly the bytes and the directory it was written for
   }
   writeFileSync(path, "{");
   assert.equal(stampedDeps(r, "/p/app", MANIFEST, LOCK), null);
+  // One that others may write answers nothing either.
+  writeFileSync(path, JSON.stringify(stamp));
+  chmodSync(path, 0o622);
+  assert.equal(stampedDeps(r, "/p/app", MANIFEST, LOCK), null);
+  chmodSync(path, 0o600);
   writeFileSync(path, JSON.stringify(stamp));
   assert.equal(stampedDeps(r, "/p/app", MANIFEST, LOCK), 1);
 });

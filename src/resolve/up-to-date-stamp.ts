@@ -11,7 +11,15 @@
  * stamp's own format — means no answer, and the full check runs (and records a new stamp).
  * Imports nothing but Node's own modules: it is the whole of what the fast path loads.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 
 /** Bump when what the up-to-date check accepts changes, so that old stamps stop answering. */
@@ -58,10 +66,18 @@ export function stampedDeps(
   lockText: string,
 ): number | null {
   let stamp: Stamp;
+  let fd: number | undefined;
   try {
-    stamp = JSON.parse(readFileSync(fileFor(root, dir), "utf8")) as Stamp;
+    fd = openSync(fileFor(root, dir), "r");
+    // Only a stamp this user wrote, that nobody else may change, answers (a cache under a
+    // shared /tmp must not let another user declare a lock up to date).
+    const stat = fstatSync(fd);
+    if (stat.uid !== process.getuid?.() || (stat.mode & 0o022) !== 0) return null;
+    stamp = JSON.parse(readFileSync(fd, "utf8")) as Stamp;
   } catch {
     return null;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   const same =
     stamp.format === FORMAT &&
@@ -98,8 +114,8 @@ export function writeStamp(
   const file = fileFor(root, dir);
   const temp = `${file}.${process.pid}.tmp`;
   try {
-    mkdirSync(root, { recursive: true });
-    writeFileSync(temp, JSON.stringify(stamp));
+    mkdirSync(root, { recursive: true, mode: 0o700 });
+    writeFileSync(temp, JSON.stringify(stamp), { mode: 0o600 });
     renameSync(temp, file);
   } catch {
     // The cache is an optimisation only.
