@@ -69,7 +69,9 @@ export function startFilePool(): FilePool {
 class FilePool {
   readonly #size: number;
   readonly #slots: Slot[] = [];
-  readonly #queue: Pending[] = [];
+  /** Jobs not yet sent, from `#head` on (taken by index: `shift` is linear in the length). */
+  #queue: Pending[] = [];
+  #head = 0;
   #scheduled = false;
   #nextId = 0;
   /** Set once a worker failed: from then on every answer is null (blobs come from git). */
@@ -99,18 +101,24 @@ class FilePool {
 
   #pump(): void {
     if (this.#broken) {
-      for (const pending of this.#queue.splice(0)) pending.resolve(null);
+      for (const pending of this.#queue.slice(this.#head)) pending.resolve(null);
+      this.#queue = [];
+      this.#head = 0;
       return;
     }
-    while (this.#queue.length > 0) {
+    while (this.#head < this.#queue.length) {
       const slot = this.#freeSlot();
       if (slot === null) return;
       const batch: Pending[] = [];
       let bytes = 0n;
-      while (this.#queue.length > 0 && batch.length < BATCH_FILES && bytes < BATCH_BYTES) {
-        const next = this.#queue.shift()!;
+      while (this.#head < this.#queue.length && batch.length < BATCH_FILES && bytes < BATCH_BYTES) {
+        const next = this.#queue[this.#head++]!;
         batch.push(next);
         bytes += next.job.stamp.size;
+      }
+      if (this.#head === this.#queue.length) {
+        this.#queue = [];
+        this.#head = 0;
       }
       const id = this.#nextId++;
       slot.batches.set(id, batch);

@@ -44,10 +44,17 @@ const BLOB_MODES: ReadonlySet<string> = new Set(["100644", "100755", "120000"]);
  * tens of milliseconds, about what starting the worker threads costs.
  */
 const MIN_BYTES = 16 * 1024 * 1024;
+/**
+ * Smaller files are read from git: for them the per-file cost (a look, a message to a worker,
+ * open, two stats, close, a size check) outweighs inflating a small blob through the reader.
+ */
+const MIN_FILE_BYTES = 64 * 1024;
 
 export interface WorktreeFilesOptions {
   /** Read nothing from disk when the candidate files hold fewer bytes (default 16 MiB). */
   readonly minBytes?: number;
+  /** Read files smaller than this from git (default 64 KiB). */
+  readonly minFileBytes?: number;
 }
 
 interface Candidate {
@@ -102,6 +109,7 @@ export class WorktreeFiles {
     // Failing to learn which entries are plain only costs speed: every blob is read from git.
     const entries = await repo.plainIndexEntries(paths).catch(() => new Map<string, never>());
     const settled = (BigInt(Date.now()) - SETTLED_MS) * 1_000_000n;
+    const minFile = BigInt(options.minFileBytes ?? MIN_FILE_BYTES);
     let bytes = 0n;
     for (const [path, entry] of entries) {
       if (!BLOB_MODES.has(entry.mode)) continue;
@@ -113,7 +121,7 @@ export class WorktreeFiles {
       }
       const symlink = entry.mode === "120000";
       if (symlink ? !stat.isSymbolicLink() : !stat.isFile()) continue;
-      if (stat.ctimeNs >= settled || stat.mtimeNs >= settled) continue;
+      if (stat.ctimeNs >= settled || stat.mtimeNs >= settled || stat.size < minFile) continue;
       const stamp: FileStamp = {
         dev: stat.dev,
         ino: stat.ino,

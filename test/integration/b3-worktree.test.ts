@@ -7,8 +7,8 @@
  * flags that make git look away, and an older commit than the one checked out.
  *
  * Files are read from disk only once they last changed `SETTLED_MS` (2 s) ago, so each test
- * waits that long after writing before it hashes; and only for 16 MiB or more in all, unless
- * told otherwise (`minBytes: 0` here).
+ * waits that long after writing before it hashes; and only files of 64 KiB or more, 16 MiB or
+ * more in all, unless told otherwise (as here, but for one check of the defaults).
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -90,7 +90,7 @@ async function fastDigest(
   const repo = await openRepository(dir, { env: gitTestEnv });
   t.after(() => repo.close());
   const tree = git(dir, "rev-parse", `${commit}:${path}`).trim() as GitOid;
-  const files = await WorktreeFiles.open(repo, filesFor, [path], { minBytes: 0 });
+  const files = await WorktreeFiles.open(repo, filesFor, [path], { minBytes: 0, minFileBytes: 0 });
   let last: B3Progress | null = null;
   const fast = await b3TreeDigest(repo, tree, {
     worktree: { files, path },
@@ -143,7 +143,11 @@ test("hashed from the working tree: the same digest as from objects and from b3s
   const repo = await openRepository(dir, { env: gitTestEnv });
   t.after(() => repo.close());
   assert.equal((await WorktreeFiles.open(repo, commit, ["atom"])).size, 0);
-  assert.ok((await WorktreeFiles.open(repo, commit, ["atom"], { minBytes: 0 })).size > 150);
+  assert.ok(
+    (await WorktreeFiles.open(repo, commit, ["atom"], { minBytes: 0, minFileBytes: 0 })).size > 150,
+  );
+  // And files under 64 KiB are read from git: here, all but big.bin.
+  assert.equal((await WorktreeFiles.open(repo, commit, ["atom"], { minBytes: 0 })).size, 1);
 });
 
 test("a file modified in the working tree is read from git", async (t) => {

@@ -37,7 +37,7 @@ test("publish from a settled checkout: content refs hold the source trees' diges
     "atoms/big/run.sh": { exec: "#!/bin/sh\n" },
     "atoms/big/link": { link: "run.sh" },
     "atoms/changed/atom.toml": atomToml("changed", "1.0.0"),
-    "atoms/changed/data.txt": "committed\n",
+    "atoms/changed/data.txt": "committed\n".repeat(10_000), // over 64 KiB: read from disk if clean
     "atoms/plain/atom.toml": atomToml("plain", "1.0.0"),
     "atoms/plain/src/x.txt": "x\n",
   });
@@ -45,7 +45,7 @@ test("publish from a settled checkout: content refs hold the source trees' diges
   const source = commitAll(repo, "three atoms");
   const data = join(repo, "atoms/changed/data.txt");
   const { atime, mtime } = statSync(data);
-  writeFileSync(data, "COMMITTED\n");
+  writeFileSync(data, `C${"committed\n".repeat(10_000).slice(1)}`);
   utimesSync(data, atime, mtime);
   await sleep(2200);
 
