@@ -3,6 +3,9 @@
  * its expanded mirror when new, each dependency added or changed) and the lock, together.
  * Nothing is written when anything fails. Without `@requirement`, the newest release is locked
  * and `^<version>` written, as `cargo add` does.
+ *
+ * `eka add --nix NAME URL …` adds one `[deps.direct.nix]` entry the same way (nix-pin-entry.ts
+ * says how the command line becomes the entry).
  */
 import {
   ATOM_MANIFEST_FILE,
@@ -12,6 +15,7 @@ import {
   type Label,
   LOCAL_MIRROR,
   LOCK_FILE,
+  type LockedDep,
   NEWEST_RELEASE,
   parseAtomSpec,
   parseAtomUri,
@@ -21,11 +25,19 @@ import {
   setDependency,
   type Tag,
 } from "../core/index.ts";
-import type { MirrorLister } from "../git/index.ts";
+import { type MirrorLister, openMirrorLister } from "../git/index.ts";
+import { addNixDependency, refuseDuplicateNixName } from "./add-nix-dependency.ts";
 import { recordIfUpToDate } from "./lock-status.ts";
+import {
+  entryFields,
+  type NixPinInput,
+  type NixPinKind,
+  nixPinEntry,
+  withDefaultBranch,
+} from "./nix-pin-entry.ts";
 import { type PairFile, writePair } from "./pair-transaction.ts";
 import { openProject, readProjectTexts } from "./project.ts";
-import { type DepChange, syncLock } from "./sync-lock.ts";
+import { type DepChange, describeLocked, MIRROR_TIMEOUT_MS, syncLock } from "./sync-lock.ts";
 import type { FetchSettings } from "./types.ts";
 
 export interface AddOptions {
@@ -41,6 +53,8 @@ export interface AddOptions {
   readonly fetch?: FetchSettings;
   /** Where the no-op stamp is recorded (`stampDir`); none when undefined. */
   readonly stampRoot?: string;
+  /** `--nix NAME URL …`: one direct dependency (then `uris` is empty and `set` absent). */
+  readonly nix?: NixPinInput;
 }
 
 export interface AddedDep {
@@ -52,9 +66,22 @@ export interface AddedDep {
   readonly version: string;
 }
 
+export interface AddedPin {
+  readonly name: string;
+  readonly kind: NixPinKind;
+  /** The `[deps.direct.nix]` entry as written. */
+  readonly entry: Readonly<Record<string, string | boolean>>;
+  /** Its lock entry. */
+  readonly locked: LockedDep;
+  /** The lock entry in short (`main@1a2b3c4d5e6f`, `1.2.0`, `sha256-…`). */
+  readonly lockedAs: string;
+}
+
 export interface AddOutcome {
   readonly dir: string;
   readonly added: readonly AddedDep[];
+  /** Direct dependencies added (`--nix`). */
+  readonly pins: readonly AddedPin[];
   /** Sets declared by this command, with their expanded mirrors. */
   readonly sets: readonly { readonly name: string; readonly mirrors: readonly string[] }[];
   readonly changes: readonly DepChange[];
@@ -81,8 +108,33 @@ function nameFromUrl(url: string): string {
 }
 
 export async function addDeps(options: AddOptions): Promise<AddOutcome> {
+  if (options.nix !== undefined && (options.uris.length > 0 || options.set !== undefined)) {
+    throw new EkaError(
+      "EKA_USAGE",
+      "--nix adds one direct dependency, without atom URIs or --set",
+      {
+        hint: "run eka add --nix NAME URL and eka add <uri>… separately",
+      },
+    );
+  }
   const project = await openProject(options.cwd);
   let text = project.manifestText;
+  let listerOpen: Promise<MirrorLister> | undefined;
+  const lister = () => {
+    listerOpen ??=
+      options.lister?.() ?? openMirrorLister(project.dir, { timeoutMs: MIRROR_TIMEOUT_MS });
+    return listerOpen;
+  };
+  let pin: { name: string; kind: NixPinKind; fields: [string, string | boolean][] } | null = null;
+  if (options.nix !== undefined) {
+    const first = nixPinEntry(options.nix, options.aliases, options.cwd);
+    // A duplicate is refused before the network is asked for a default branch.
+    refuseDuplicateNixName(project.manifest, first.name);
+    const entry = await withDefaultBranch(first, lister);
+    const fields = entryFields(entry);
+    text = addNixDependency(text, entry.name, fields);
+    pin = { name: entry.name, kind: entry.kind, fields };
+  }
   const declared = () => readProjectTexts(project.dir, text, null).manifest.sets;
   const newSets: { name: string; mirrors: string[] }[] = [];
   const wanted: Wanted[] = [];
@@ -145,8 +197,9 @@ export async function addDeps(options: AddOptions): Promise<AddOutcome> {
   const result = await syncLock(staged.manifest, staged.requests, project.lock, project.lockText, {
     dir: project.dir,
     report: options.report,
-    force: (r) => r.type === "atom" && keys.has(`${r.set}/${r.label}`),
-    ...(options.lister === undefined ? {} : { lister: options.lister }),
+    force: (r) =>
+      r.type === "atom" ? keys.has(`${r.set}/${r.label}`) : pin !== null && r.name === pin.name,
+    lister,
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   });
   const ids = new Map(result.lock.sets.map((s) => [s.name, s.id]));
@@ -159,6 +212,18 @@ export async function addDeps(options: AddOptions): Promise<AddOutcome> {
     const requirement = w.requirement ?? `^${locked.version}`;
     if (w.requirement === null) text = setDependency(text, w.set, w.label, requirement);
     added.push({ set: w.set, label: w.label, requirement, version: locked.version });
+  }
+  const pins: AddedPin[] = [];
+  if (pin !== null) {
+    const locked = result.lock.deps.find((d) => d.type !== "atom" && d.name === pin.name);
+    if (locked === undefined) throw new EkaError("EKA_INTERNAL", `${pin.name} was not locked`);
+    pins.push({
+      name: pin.name,
+      kind: pin.kind,
+      entry: Object.fromEntries(pin.fields),
+      locked,
+      lockedAs: describeLocked(locked),
+    });
   }
   // The lock must satisfy the manifest as written: checked before anything is written.
   const final = readProjectTexts(project.dir, text, result.text);
@@ -175,6 +240,7 @@ export async function addDeps(options: AddOptions): Promise<AddOutcome> {
   return {
     dir: project.dir,
     added,
+    pins,
     sets: newSets,
     changes: result.changes,
     written: files.length > 0,
