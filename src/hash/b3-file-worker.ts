@@ -18,8 +18,12 @@ import { parentPort } from "node:worker_threads";
 import type { FileBatch, FileJob, FileResult, FileStamp } from "./b3-file-pool.ts";
 import { createBlake3 } from "./blake3.ts";
 
-/** Large files are read in pieces of this size into one reused buffer. */
-const PIECE = 4 * 1024 * 1024;
+/**
+ * Files are read in pieces of this size into one reused buffer: small enough to stay in the
+ * core's cache between the copy and the hash (measured: 256 KiB hashes 210 MB in ~63 ms, as fast
+ * as `b3sum --num-threads 1`; 4 MiB pieces take 70–100 ms).
+ */
+const PIECE = 256 * 1024;
 const piece = Buffer.allocUnsafe(PIECE);
 
 function same(stat: import("node:fs").BigIntStats, stamp: FileStamp): boolean {
