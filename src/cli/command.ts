@@ -37,7 +37,8 @@ export interface Command<T = unknown> {
   readonly positionals: readonly [number, number];
   readonly examples: readonly string[];
   run(ctx: CommandContext, args: ParsedArgs): Promise<T>;
-  render(result: T): string[];
+  /** May be async: a command that needs its library to print loads it here. */
+  render(result: T): string[] | Promise<string[]>;
 }
 
 /** Type-safe helper so each command file infers its result type. */

@@ -2,11 +2,12 @@
  * The command-line driver, for any list of commands: global flags, dispatch, output and exit
  * code. `main.ts` runs it with every command; `bin.ts` runs it with the one command named when
  * that command's module can be loaded alone (start-up time: loading every command loads most
- * of eka).
+ * of eka). The settings (and with them the configuration file's TOML parser) are loaded only
+ * when a command runs or an error is shown: `--version` and `--help` load neither, and a
+ * command module loads its library inside `run`.
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadSettingsOrFallback } from "../config/index.ts";
 import { EkaError, exitCodeFor } from "../core/errors.ts";
 import type { Command, OptionSpec, ParsedArgs } from "./command.ts";
 import { commandHelp, GLOBAL_OPTIONS, mainHelp } from "./help.ts";
@@ -75,14 +76,25 @@ export async function runMain(
   io: MainIo,
   COMMANDS: readonly Command<never>[],
 ): Promise<number> {
-  const { settings, error: configError } = loadSettingsOrFallback(io.env);
   const wantsJson = argv.includes("--json");
-  const options: OutputOptions = {
+  // color and debug come from the settings, read before anything can print in colour (a
+  // warning or an error): the report reads these options when it prints.
+  const options: { -readonly [K in keyof OutputOptions]: OutputOptions[K] } = {
     json: wantsJson,
     quiet: argv.includes("--quiet") || argv.includes("-q"),
-    color: settings.color.value && io.stderrIsTTY,
+    color: false,
     tty: io.stderrIsTTY,
-    debug: settings.debug.value,
+    debug: false,
+  };
+  let configError: EkaError | null | undefined;
+  const loadSettings = async (): Promise<EkaError | null> => {
+    if (configError !== undefined) return configError;
+    const { loadSettingsOrFallback } = await import("../config/index.ts");
+    const loaded = loadSettingsOrFallback(io.env);
+    options.color = loaded.settings.color.value && io.stderrIsTTY;
+    options.debug = loaded.settings.debug.value;
+    configError = loaded.error;
+    return configError;
   };
   const report = new CliReport(options, io.sink);
   try {
@@ -105,7 +117,6 @@ export async function runMain(
       io.sink.out(target === undefined ? mainHelp(COMMANDS, VERSION) : commandHelp(target));
       return 0;
     }
-    if (configError !== null) throw configError;
     const command = COMMANDS.find((c) => c.name === name);
     if (command === undefined) {
       throw usageError(
@@ -131,6 +142,9 @@ export async function runMain(
       io.sink.out(commandHelp(command));
       return 0;
     }
+    // A broken configuration file fails every command, but not its help.
+    const badConfig = await loadSettings();
+    if (badConfig !== null) throw badConfig;
     const [min, max] = command.positionals;
     if (parsed.positionals.length < min || parsed.positionals.length > max) {
       throw usageError(
@@ -142,10 +156,11 @@ export async function runMain(
     }
     const cwd = global.dir === undefined ? io.cwd : resolve(io.cwd, global.dir);
     const data = await command.run({ cwd, report, env: io.env }, parsed);
-    renderResult(command.render(data), data, report, options, io.sink);
+    renderResult(await command.render(data), data, report, options, io.sink);
     return 0;
   } catch (error) {
     const eka = asEkaError(error);
+    await loadSettings().catch(() => null);
     renderError(eka, report, options, io.sink);
     return exitCodeFor(eka.code);
   }

@@ -1,4 +1,3 @@
-import { buildAtom } from "../../eval/index.ts";
 import { defineCommand, flag } from "../command.ts";
 import { CONFIG_OPTIONS, evalOptions, identityLines } from "./eval.ts";
 
@@ -23,7 +22,8 @@ export const buildCommand = defineCommand({
     "eka build -A hello --json",
   ],
   async run(ctx, args) {
-    return buildAtom({ ...evalOptions(ctx, args), dryRun: flag(args, "dry-run") });
+    const { buildAtom } = await import("../../eval/index.ts");
+    return buildAtom({ ...(await evalOptions(ctx, args)), dryRun: flag(args, "dry-run") });
   },
   render(result) {
     const lines = identityLines(result);

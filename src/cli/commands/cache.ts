@@ -1,6 +1,4 @@
-import { loadSettings } from "../../config/index.ts";
-import { EkaError } from "../../core/index.ts";
-import { cacheGc, cacheInfo } from "../../fetch/index.ts";
+import { EkaError } from "../../core/errors.ts";
 import { defineCommand, flag, stringOption } from "../command.ts";
 
 const MB = 1e6;
@@ -32,6 +30,10 @@ export const cacheCommand = defineCommand({
   examples: ["eka cache info", "eka cache gc --older-than 7", "eka cache gc --all --json"],
   async run(ctx, args) {
     const action = args.positionals[0];
+    const [{ loadSettings }, { cacheGc, cacheInfo }] = await Promise.all([
+      import("../../config/index.ts"),
+      import("../../fetch/index.ts"),
+    ]);
     const cacheDir = loadSettings(ctx.env).cacheDir.value;
     if (action === "info") return { action: "info" as const, info: cacheInfo(cacheDir) };
     if (action !== "gc") {

@@ -1,4 +1,4 @@
-import { loadSettings, type SettingRow, settingRows } from "../../config/index.ts";
+import type { SettingRow } from "../../config/index.ts";
 import { defineCommand } from "../command.ts";
 
 export const configCommand = defineCommand({
@@ -16,6 +16,7 @@ export const configCommand = defineCommand({
   positionals: [0, 0],
   examples: ["eka config", "EKA_CONFIG=./eka.toml eka config --json"],
   async run(ctx): Promise<{ settings: SettingRow[] }> {
+    const { loadSettings, settingRows } = await import("../../config/index.ts");
     return { settings: settingRows(loadSettings(ctx.env)) };
   },
   render(result) {

@@ -1,5 +1,3 @@
-import { loadSettings } from "../../config/index.ts";
-import { evaluateAtom } from "../../eval/index.ts";
 import { defineCommand, type ParsedArgs, stringOption } from "../command.ts";
 
 /** `--config` / `--config-file`, shared by eval and build. */
@@ -30,10 +28,11 @@ function strings(args: ParsedArgs, name: string): string[] {
 }
 
 /** The library options common to eval and build, from the parsed flags. */
-export function evalOptions(
+export async function evalOptions(
   ctx: { cwd: string; env: NodeJS.ProcessEnv; report: import("../../core/report.ts").Report },
   args: ParsedArgs,
 ) {
+  const { loadSettings } = await import("../../config/index.ts");
   const path = args.positionals[0];
   const attr = stringOption(args, "attr");
   return {
@@ -84,7 +83,8 @@ export const evalCommand = defineCommand({
     "eka eval --config-file prod.json --config opt.debug=true",
   ],
   async run(ctx, args) {
-    return evaluateAtom(evalOptions(ctx, args));
+    const { evaluateAtom } = await import("../../eval/index.ts");
+    return evaluateAtom(await evalOptions(ctx, args));
   },
   render(result) {
     return [...identityLines(result), JSON.stringify(result.value, null, 2)];

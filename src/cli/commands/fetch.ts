@@ -1,5 +1,3 @@
-import { loadSettings } from "../../config/index.ts";
-import { assertVerified, describeCheck, verifyLockFile } from "../../verify/index.ts";
 import { defineCommand } from "../command.ts";
 
 export const fetchCommand = defineCommand({
@@ -18,6 +16,10 @@ export const fetchCommand = defineCommand({
   positionals: [0, 1],
   examples: ["eka fetch", "eka fetch app/atom.lock --json", "eka fetch && eka verify --offline"],
   async run(ctx, args) {
+    const [{ loadSettings }, { assertVerified, verifyLockFile }] = await Promise.all([
+      import("../../config/index.ts"),
+      import("../../verify/index.ts"),
+    ]);
     const settings = loadSettings(ctx.env);
     const path = args.positionals[0];
     const result = await verifyLockFile({
@@ -31,7 +33,8 @@ export const fetchCommand = defineCommand({
     assertVerified(result);
     return result;
   },
-  render(result) {
+  async render(result) {
+    const { describeCheck } = await import("../../verify/index.ts");
     const lines = [
       `fetched ${result.atoms} atoms and ${result.pins} pins from ${result.locks} locks into ${result.cache}`,
     ];

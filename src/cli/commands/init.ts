@@ -1,5 +1,4 @@
 import { resolve } from "node:path";
-import { initRepository } from "../../workspace/index.ts";
 import { defineCommand, flag, stringOption } from "../command.ts";
 
 export const initCommand = defineCommand({
@@ -28,6 +27,7 @@ export const initCommand = defineCommand({
   examples: ["eka init", "eka init --remote origin", "eka init ../other-repo --reinit --json"],
   async run(ctx, args) {
     const remote = stringOption(args, "remote");
+    const { initRepository } = await import("../../workspace/index.ts");
     return initRepository({
       dir: resolve(ctx.cwd, args.positionals[0] ?? "."),
       ...(remote === undefined ? {} : { remote }),

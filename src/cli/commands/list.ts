@@ -1,4 +1,3 @@
-import { listAtoms } from "../../discover/index.ts";
 import { defineCommand } from "../command.ts";
 
 export const listCommand = defineCommand({
@@ -20,6 +19,7 @@ export const listCommand = defineCommand({
     "eka list ../acme",
   ],
   async run(ctx, args) {
+    const { listAtoms } = await import("../../discover/index.ts");
     return listAtoms({ cwd: ctx.cwd, mirror: args.positionals[0]!, report: ctx.report });
   },
   render(result) {

@@ -1,4 +1,3 @@
-import { newAtom } from "../../workspace/index.ts";
 import { defineCommand, stringOption } from "../command.ts";
 
 export const newCommand = defineCommand({
@@ -26,6 +25,7 @@ export const newCommand = defineCommand({
     const label = stringOption(args, "label");
     const version = stringOption(args, "version");
     const description = stringOption(args, "description");
+    const { newAtom } = await import("../../workspace/index.ts");
     return newAtom({
       cwd: ctx.cwd,
       path: args.positionals[0]!,

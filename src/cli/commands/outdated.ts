@@ -1,4 +1,3 @@
-import { outdatedDeps } from "../../resolve/index.ts";
 import { defineCommand } from "../command.ts";
 
 export const outdatedCommand = defineCommand({
@@ -14,6 +13,7 @@ export const outdatedCommand = defineCommand({
   positionals: [0, 0],
   examples: ["eka outdated", "eka outdated --json"],
   async run(ctx) {
+    const { outdatedDeps } = await import("../../resolve/index.ts");
     return outdatedDeps({ cwd: ctx.cwd, report: ctx.report });
   },
   render(result) {

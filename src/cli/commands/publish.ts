@@ -1,4 +1,3 @@
-import { describeAtom, publishAtoms } from "../../publish/index.ts";
 import { defineCommand, flag, stringOption } from "../command.ts";
 
 export const publishCommand = defineCommand({
@@ -37,6 +36,7 @@ export const publishCommand = defineCommand({
   async run(ctx, args) {
     const rev = stringOption(args, "rev");
     const remote = stringOption(args, "remote");
+    const { publishAtoms } = await import("../../publish/index.ts");
     return publishAtoms({
       cwd: ctx.cwd,
       paths: args.positionals,
@@ -46,7 +46,8 @@ export const publishCommand = defineCommand({
       report: ctx.report,
     });
   },
-  render(result) {
+  async render(result) {
+    const { describeAtom } = await import("../../publish/index.ts");
     const target = result.remote ?? "this repository";
     const lines: string[] = [];
     if (result.dryRun) {

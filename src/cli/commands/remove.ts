@@ -1,4 +1,3 @@
-import { removeDeps, stampDir } from "../../resolve/index.ts";
 import { defineCommand } from "../command.ts";
 import { fetchSettings } from "./fetch-settings.ts";
 import { renderChanges } from "./render-changes.ts";
@@ -15,11 +14,15 @@ export const removeCommand = defineCommand({
   positionals: [1, Number.POSITIVE_INFINITY],
   examples: ["eka remove auth-service", "eka remove button validator --json"],
   async run(ctx, args) {
+    const [{ removeDeps, stampDir }, fetch] = await Promise.all([
+      import("../../resolve/index.ts"),
+      fetchSettings(ctx.env),
+    ]);
     return removeDeps({
       cwd: ctx.cwd,
       labels: args.positionals,
       report: ctx.report,
-      fetch: fetchSettings(ctx.env),
+      fetch,
       stampRoot: stampDir(ctx.env),
     });
   },

@@ -1,4 +1,4 @@
-import { type ResolveOutcome, resolveProject, stampDir } from "../../resolve/index.ts";
+import type { ResolveOutcome } from "../../resolve/index.ts";
 import { defineCommand, flag } from "../command.ts";
 import { fetchSettings } from "./fetch-settings.ts";
 import { renderOutcome } from "./render-changes.ts";
@@ -34,12 +34,16 @@ export const resolveCommand = defineCommand({
   positionals: [0, 0],
   examples: ["eka resolve", "eka resolve --locked", "eka -C pkgs/app resolve --offline --json"],
   async run(ctx, args): Promise<ResolveOutcome> {
+    const [{ resolveProject, stampDir }, fetch] = await Promise.all([
+      import("../../resolve/index.ts"),
+      fetchSettings(ctx.env),
+    ]);
     return resolveProject({
       cwd: ctx.cwd,
       report: ctx.report,
       locked: flag(args, "locked"),
       offline: flag(args, "offline"),
-      fetch: fetchSettings(ctx.env),
+      fetch,
       stampRoot: stampDir(ctx.env),
     });
   },

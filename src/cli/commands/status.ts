@@ -1,4 +1,3 @@
-import { workspaceStatus } from "../../workspace/index.ts";
 import { defineCommand } from "../command.ts";
 
 export const statusCommand = defineCommand({
@@ -13,6 +12,7 @@ export const statusCommand = defineCommand({
   positionals: [0, 0],
   examples: ["eka status", "eka -C path/to/repo status --json"],
   async run(ctx) {
+    const { workspaceStatus } = await import("../../workspace/index.ts");
     return workspaceStatus(ctx.cwd);
   },
   render(result) {

@@ -1,4 +1,3 @@
-import { depTree } from "../../resolve/index.ts";
 import { defineCommand } from "../command.ts";
 
 export const treeCommand = defineCommand({
@@ -14,6 +13,7 @@ export const treeCommand = defineCommand({
   positionals: [0, 0],
   examples: ["eka tree", "eka -C pkgs/app tree --json"],
   async run(ctx) {
+    const { depTree } = await import("../../resolve/index.ts");
     return depTree({ cwd: ctx.cwd, report: ctx.report });
   },
   render(tree) {

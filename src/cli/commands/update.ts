@@ -1,4 +1,3 @@
-import { resolveProject, stampDir } from "../../resolve/index.ts";
 import { defineCommand } from "../command.ts";
 import { fetchSettings } from "./fetch-settings.ts";
 import { renderOutcome } from "./render-changes.ts";
@@ -16,11 +15,15 @@ export const updateCommand = defineCommand({
   positionals: [0, Number.POSITIVE_INFINITY],
   examples: ["eka update", "eka update auth-service", "eka update auth-service nixpkgs --json"],
   async run(ctx, args) {
+    const [{ resolveProject, stampDir }, fetch] = await Promise.all([
+      import("../../resolve/index.ts"),
+      fetchSettings(ctx.env),
+    ]);
     return resolveProject({
       cwd: ctx.cwd,
       report: ctx.report,
       update: args.positionals,
-      fetch: fetchSettings(ctx.env),
+      fetch,
       stampRoot: stampDir(ctx.env),
     });
   },

@@ -1,5 +1,3 @@
-import { loadSettings } from "../../config/index.ts";
-import { assertVerified, describeCheck, verifyLockFile } from "../../verify/index.ts";
 import { defineCommand, flag } from "../command.ts";
 
 export const verifyCommand = defineCommand({
@@ -30,6 +28,10 @@ export const verifyCommand = defineCommand({
   positionals: [0, 1],
   examples: ["eka verify", "eka verify app/ --json", "eka fetch && eka verify --offline"],
   async run(ctx, args) {
+    const [{ loadSettings }, { assertVerified, verifyLockFile }] = await Promise.all([
+      import("../../config/index.ts"),
+      import("../../verify/index.ts"),
+    ]);
     const settings = loadSettings(ctx.env);
     const path = args.positionals[0];
     const result = await verifyLockFile({
@@ -42,7 +44,8 @@ export const verifyCommand = defineCommand({
     assertVerified(result);
     return result;
   },
-  render(result) {
+  async render(result) {
+    const { describeCheck } = await import("../../verify/index.ts");
     const passed = result.checks.filter((c) => c.status === "pass").length;
     const lines = [
       `verified ${result.atoms} atoms and ${result.pins} pins from ${result.locks} locks (depth ${result.depth}): ${passed} checks passed${result.offline ? " (offline)" : ""}`,

@@ -1,0 +1,134 @@
+/**
+ * Start-up cost: what `eka --version` and `--help` load. They need the command table and the
+ * help text, nothing of the library: no TOML parser, no semver, no hashing, no git, no fetch
+ * layer. Which files a run loaded is recorded by a module hook (NODE_OPTIONS --import); files
+ * are counted and named, never timed.
+ */
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { ROOT, runEka } from "../helpers/eka.ts";
+import { type CleanupContext, tempDir } from "../helpers/git.ts";
+
+interface Traced {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Every file the run loaded (eka's own relative to the repository root), and builtins. */
+  readonly modules: readonly string[];
+}
+
+async function traced(
+  t: CleanupContext,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<Traced> {
+  const dir = await tempDir(t, "eka-startup-");
+  const log = join(dir, "modules.log");
+  const hook = join(dir, "hook.mjs");
+  writeFileSync(
+    hook,
+    [
+      'import { registerHooks } from "node:module";',
+      'import { appendFileSync } from "node:fs";',
+      "registerHooks({ load(url, context, next) {",
+      `  appendFileSync(${JSON.stringify(log)}, url + "\\n");`,
+      "  return next(url, context);",
+      "} });",
+      "",
+    ].join("\n"),
+  );
+  const run = await runEka(dir, args, {
+    NODE_OPTIONS: `--import=${hook}`,
+    XDG_CACHE_HOME: join(dir, "cache"),
+    ...env,
+  });
+  const modules = existsSync(log)
+    ? readFileSync(log, "utf8")
+        .split("\n")
+        .filter((l) => l !== "")
+        .map((u) => (u.startsWith("file:") ? relative(ROOT, fileURLToPath(u)) : u))
+    : [];
+  return { ...run, modules };
+}
+
+/** What printing help or the version may load besides the CLI's own files. */
+const ALLOWED_OUTSIDE_CLI = new Set([
+  "src/core/errors.ts",
+  // `eka resolve …` first asks the no-op fast path, which reads its stamp module.
+  "src/resolve/up-to-date-stamp.ts",
+]);
+/** Heavy modules by name: none may be loaded to print help. */
+const HEAVY = [
+  "node_modules/",
+  "toml-eslint-parser",
+  "semver",
+  "@noble/hashes",
+  "@napi-rs/blake-hash",
+  "src/config/",
+  "src/fetch/",
+  "src/verify/",
+  "src/eval/",
+  "src/git/",
+  "src/hash/",
+  "src/publish/",
+  "src/workspace/",
+  "src/discover/",
+  "node:http",
+  "node:crypto",
+  "node:child_process",
+];
+
+function assertLight(run: Traced, label: string): void {
+  assert.equal(run.code, 0, `${label}: ${run.stderr}`);
+  const own = run.modules.filter((m) => !m.startsWith("node:"));
+  const outside = own.filter((m) => !m.startsWith("src/cli/") && !ALLOWED_OUTSIDE_CLI.has(m));
+  assert.deepEqual(outside, [], `${label} loaded library modules`);
+  const heavy = run.modules.filter((m) => HEAVY.some((h) => m.includes(h)));
+  assert.deepEqual(heavy, [], `${label} loaded heavy modules`);
+  // The CLI's own files: bin, main, run-main, help, render, version, command and one file
+  // per command (and their two shared helpers).
+  assert.ok(own.length <= 32, `${label} loaded ${own.length} files: ${own.join(" ")}`);
+}
+
+test("--version and --help load the CLI only: no TOML parser, semver, hashing, git or fetch layer", async (t) => {
+  const version = await traced(t, ["--version"]);
+  assertLight(version, "--version");
+  assert.match(version.stdout, /^eka \d+\.\d+\.\d+/);
+  assertLight(await traced(t, ["--help"]), "--help");
+  for (const args of [
+    ["resolve", "--help"],
+    ["help", "resolve"],
+    ["add", "--help"],
+    ["publish", "--help"],
+    ["verify", "-h"],
+    ["eval", "--help"],
+  ]) {
+    const run = await traced(t, args);
+    assertLight(run, args.join(" "));
+    assert.match(run.stdout, /^eka \w+: /);
+  }
+  // Only the one command named: `eka resolve --help` does not load the other commands.
+  const resolveHelp = await traced(t, ["resolve", "--help"]);
+  const commands = resolveHelp.modules.filter((m) => m.startsWith("src/cli/commands/"));
+  assert.ok(commands.includes("src/cli/commands/resolve.ts"));
+  assert.ok(!commands.includes("src/cli/commands/publish.ts"), commands.join(" "));
+});
+
+test("a broken configuration file fails a command but not its help", async (t) => {
+  const config = await tempDir(t, "eka-config-");
+  mkdirSync(join(config, "eka"));
+  writeFileSync(join(config, "eka", "eka.toml"), "[aliases\n");
+  const env = { XDG_CONFIG_HOME: config, EKA_CONFIG: "" };
+  const help = await traced(t, ["resolve", "--help"], env);
+  assertLight(help, "resolve --help with a broken eka.toml");
+  const dir = await tempDir(t, "eka-app-");
+  const run = await runEka(dir, ["resolve", "--json"], { ...env, XDG_CACHE_HOME: join(dir, "c") });
+  assert.notEqual(run.code, 0);
+  assert.equal(JSON.parse(run.stdout).error.code, "EKA_CONFIG_INVALID");
+  const tree = await runEka(dir, ["tree"], { ...env, XDG_CACHE_HOME: join(dir, "c") });
+  assert.notEqual(tree.code, 0);
+  assert.match(tree.stderr, /^error\[EKA_CONFIG_INVALID\]/);
+});
