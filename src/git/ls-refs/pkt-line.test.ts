@@ -83,17 +83,30 @@ test("refuses a stream longer than its limit", async () => {
   );
 });
 
-test("nextText gives data packets as chomped text, only once received whole", async () => {
-  const bytes = Buffer.concat([pktLine("caf\u00e9 line\n"), pktLine("no newline"), FLUSH_PKT]);
-  const reader = new PktLineReader(chunked(bytes, 5));
-  const seen: string[] = [];
-  for (;;) {
-    const item = reader.nextText();
-    if (item === null) {
-      if (!(await reader.fill())) break;
-      continue;
+test("takeLines gives data packets as chomped text, only once received whole", async () => {
+  const bytes = Buffer.concat([
+    pktLine("ascii line\n"),
+    pktLine("caf\u00e9 line\n"),
+    pktLine("no newline"),
+    pktLine(""),
+    DELIM_PKT,
+    pktLine("after\n"),
+    FLUSH_PKT,
+  ]);
+  for (const size of [1, 3, 5, bytes.length]) {
+    const reader = new PktLineReader(chunked(bytes, size));
+    const seen: string[] = [];
+    for (;;) {
+      const lines: string[] = [];
+      const marker = reader.takeLines(lines);
+      seen.push(...lines);
+      if (marker !== null) seen.push(marker.kind);
+      else if (lines.length === 0 && !(await reader.fill())) break;
     }
-    seen.push(typeof item === "string" ? item : item.kind);
+    assert.deepEqual(
+      seen,
+      ["ascii line", "caf\u00e9 line", "no newline", "", "delim", "after", "flush"],
+      `chunks of ${size}`,
+    );
   }
-  assert.deepEqual(seen, ["caf\u00e9 line", "no newline", "flush"]);
 });

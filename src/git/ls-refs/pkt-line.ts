@@ -47,11 +47,11 @@ export function packetText(packet: Packet): string | null {
   return text.endsWith("\n") ? text.slice(0, -1) : text;
 }
 
-function hexValue(byte: number): number {
-  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
-  if (byte >= 0x61 && byte <= 0x66) return byte - 0x57;
-  if (byte >= 0x41 && byte <= 0x46) return byte - 0x37;
-  return -1;
+/** The value of each byte as a hex digit, -1 for the others. */
+const HEX = new Int8Array(256).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX["0123456789abcdef".charCodeAt(i)] = i;
+  HEX["0123456789ABCDEF".charCodeAt(i)] = i;
 }
 
 function describe(bytes: Uint8Array): string {
@@ -69,10 +69,10 @@ export function parseLength(header: Uint8Array): number {
 
 /** `parseLength` of the four bytes at `at` (which must exist). */
 function lengthAt(bytes: Uint8Array, at: number): number {
-  const a = hexValue(bytes[at]!);
-  const b = hexValue(bytes[at + 1]!);
-  const c = hexValue(bytes[at + 2]!);
-  const d = hexValue(bytes[at + 3]!);
+  const a = HEX[bytes[at]!]!;
+  const b = HEX[bytes[at + 1]!]!;
+  const c = HEX[bytes[at + 2]!]!;
+  const d = HEX[bytes[at + 3]!]!;
   const header = () => describe(bytes.subarray(at, at + 4));
   if ((a | b | c | d) < 0) throw new ProtocolError(`bad pkt-line length ${header()}`);
   const length = (a << 12) | (b << 8) | (c << 4) | d;
@@ -118,6 +118,8 @@ export interface PktLineReaderOptions {
   readonly maxBytes?: number;
 }
 
+import { isAscii } from "node:buffer";
+
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 const NEWLINE = 0x0a;
 
@@ -152,23 +154,37 @@ export class PktLineReader {
   }
 
   /**
-   * The next packet if it has been received whole, else null (without waiting); a data packet
-   * as its text (UTF-8, without the trailing newline) rather than as a `Packet`.
+   * Takes every data packet received whole, up to the first special packet, without waiting:
+   * appends each as text (UTF-8, without its trailing newline) to `lines`, and returns the
+   * special packet that ended the run (consumed), or null when more bytes are needed. A run of
+   * ASCII packets (a ref listing, nearly always) is decoded with one call, not one per packet.
    */
-  nextText(): string | Packet | null {
+  takeLines(lines: string[]): Packet | null {
     const buffer = this.#buffer;
-    const at = this.#offset;
-    if (buffer.length - at < 4) return null;
-    const length = lengthAt(buffer, at);
-    const marker = special(length);
-    if (marker !== null) {
-      this.#offset = at + 4;
-      return marker;
+    const start = this.#offset;
+    let end = start;
+    let marker: Packet | null = null;
+    while (buffer.length - end >= 4) {
+      const length = lengthAt(buffer, end);
+      marker = special(length);
+      if (marker !== null) break;
+      if (buffer.length - end < length) break;
+      end += length;
     }
-    if (buffer.length - at < length) return null;
-    this.#offset = at + length;
-    const end = buffer[at + length - 1] === NEWLINE ? at + length - 1 : at + length;
-    return buffer.toString("utf8", at + 4, end);
+    if (end > start) {
+      const ascii = isAscii(buffer.subarray(start, end));
+      const text = ascii ? buffer.toString("latin1", start, end) : "";
+      for (let at = start; at < end; ) {
+        const length = lengthAt(buffer, at);
+        const stop = buffer[at + length - 1] === NEWLINE ? at + length - 1 : at + length;
+        lines.push(
+          ascii ? text.slice(at + 4 - start, stop - start) : buffer.toString("utf8", at + 4, stop),
+        );
+        at += length;
+      }
+    }
+    this.#offset = marker === null ? end : end + 4;
+    return marker;
   }
 
   /** The next packet if it has been received whole, else null (without waiting). */

@@ -128,24 +128,27 @@ export async function readLsRefs(
   prefixes: readonly string[],
 ): Promise<ListedRef[]> {
   const refs: ListedRef[] = [];
+  const lines: string[] = [];
   let sorted = true;
   let last = "";
   for (;;) {
-    const item = reader.nextText();
-    if (item === null) {
-      if (!(await reader.fill())) throw new ProtocolError("the stream ended before the reply did");
-      continue;
+    lines.length = 0;
+    const marker = reader.takeLines(lines);
+    for (const line of lines) {
+      if (line.startsWith("ERR ")) throw new RemoteError("refused", line.slice(4).trim());
+      const ref = parseRefLine(line);
+      if (!wanted(ref.ref, prefixes)) continue;
+      if (ref.ref < last) sorted = false;
+      last = ref.ref;
+      refs.push(ref);
     }
-    if (typeof item !== "string") {
-      if (item.kind === "flush") break;
-      throw new ProtocolError(`unexpected ${item.kind} in the ls-refs reply`);
+    if (marker !== null) {
+      if (marker.kind === "flush") break;
+      throw new ProtocolError(`unexpected ${marker.kind} in the ls-refs reply`);
     }
-    if (item.startsWith("ERR ")) throw new RemoteError("refused", item.slice(4).trim());
-    const ref = parseRefLine(item);
-    if (!wanted(ref.ref, prefixes)) continue;
-    if (ref.ref < last) sorted = false;
-    last = ref.ref;
-    refs.push(ref);
+    if (lines.length === 0 && !(await reader.fill())) {
+      throw new ProtocolError("the stream ended before the reply did");
+    }
   }
   return sorted ? refs : sortRefs(refs);
 }
