@@ -4,7 +4,9 @@
  * Start-up time matters (a no-op `eka resolve` should cost little more than `node -e 0`): Node's
  * compile cache keeps the type-stripped, compiled modules between runs, a no-op resolve is
  * answered by `fast-resolve.ts` before `main` and every command are loaded, and the dependency
- * commands load only their own module (`LEAN`) rather than every command.
+ * commands load only their own module (`LEAN`) rather than every command, and `eka --version`
+ * loads no command at all. Every command module loads its library inside `run`, so that
+ * `--help` loads no library module (test/e2e/cli-startup.test.ts counts the files).
  */
 import { enableCompileCache } from "node:module";
 import type { Command } from "./command.ts";
@@ -30,6 +32,14 @@ const LEAN: Readonly<Record<string, () => Promise<Command<unknown>>>> = {
   config: async () => (await import("./commands/config.ts")).configCommand,
 };
 
+/** `eka --version` (`-V`, with `--json` or not): answered without the command table. */
+function isVersionOnly(args: readonly string[]): boolean {
+  return (
+    args.some((a) => a === "--version" || a === "-V") &&
+    args.every((a) => a === "--version" || a === "-V" || a === "--json")
+  );
+}
+
 const argv = process.argv.slice(2);
 const fast =
   argv[0] === "resolve"
@@ -45,7 +55,10 @@ else {
     stderrIsTTY: process.stderr.isTTY === true,
   };
   const lean = argv[0] === undefined ? undefined : LEAN[argv[0]];
-  if (lean !== undefined) {
+  if (isVersionOnly(argv)) {
+    const { runMain } = await import("./run-main.ts");
+    process.exitCode = await runMain(argv, io, []);
+  } else if (lean !== undefined) {
     const [{ runMain }, command] = await Promise.all([import("./run-main.ts"), lean()]);
     process.exitCode = await runMain(argv, io, [command as Command<never>]);
   } else {

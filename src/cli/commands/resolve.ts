@@ -2,6 +2,7 @@ import type { ResolveOutcome } from "../../resolve/index.ts";
 import { defineCommand, flag } from "../command.ts";
 import { fetchSettings } from "./fetch-settings.ts";
 import { renderOutcome } from "./render-changes.ts";
+import { resolveOnly } from "./resolve-only.ts";
 
 export const resolveCommand = defineCommand({
   name: "resolve",
@@ -35,7 +36,7 @@ export const resolveCommand = defineCommand({
   examples: ["eka resolve", "eka resolve --locked", "eka -C pkgs/app resolve --offline --json"],
   async run(ctx, args): Promise<ResolveOutcome> {
     const [{ resolveProject, stampDir }, fetch] = await Promise.all([
-      import("../../resolve/index.ts"),
+      resolveOnly(),
       fetchSettings(ctx.env),
     ]);
     return resolveProject({

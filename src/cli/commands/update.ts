@@ -1,6 +1,7 @@
 import { defineCommand } from "../command.ts";
 import { fetchSettings } from "./fetch-settings.ts";
 import { renderOutcome } from "./render-changes.ts";
+import { resolveOnly } from "./resolve-only.ts";
 
 export const updateCommand = defineCommand({
   name: "update",
@@ -16,7 +17,7 @@ export const updateCommand = defineCommand({
   examples: ["eka update", "eka update auth-service", "eka update auth-service nixpkgs --json"],
   async run(ctx, args) {
     const [{ resolveProject, stampDir }, fetch] = await Promise.all([
-      import("../../resolve/index.ts"),
+      resolveOnly(),
       fetchSettings(ctx.env),
     ]);
     return resolveProject({
