@@ -13,8 +13,12 @@ import type { CleanupContext } from "./git.ts";
 export interface GitHttpBackendOptions {
   /** The environment of the backend (default: this process's). */
   readonly env?: NodeJS.ProcessEnv;
-  /** Require these credentials (HTTP Basic) for every request. */
-  readonly basicAuth?: { readonly username: string; readonly password: string };
+  /** Require these credentials (HTTP Basic) for every request, or for POSTs only. */
+  readonly basicAuth?: {
+    readonly username: string;
+    readonly password: string;
+    readonly postOnly?: boolean;
+  };
 }
 
 export interface GitHttpRequest {
@@ -140,6 +144,7 @@ export async function startGitHttpBackend(
     const auth = options.basicAuth;
     if (
       auth !== undefined &&
+      (auth.postOnly !== true || req.method === "POST") &&
       (sent === null || sent.username !== auth.username || sent.password !== auth.password)
     ) {
       req.resume();

@@ -482,6 +482,24 @@ test("http credentials come from git credential: the stored ones are used; a wro
   assert.doesNotMatch(urlError.message, /bad-in-url|alice/);
   assert.match(urlError.message, new RegExp(`http://${host}/${name}`));
 
+  // A server that asks for credentials on the command only (not on the advertisement).
+  const postOnly = await startGitHttpBackend(t, base, {
+    env: gitTestEnv,
+    basicAuth: { username: "alice", password: "s3cret", postOnly: true },
+  });
+  writeFileSync(store, `http://alice:s3cret@${postOnly.origin.slice("http://".length)}\n`);
+  const late = await listWithEka(postOnly.url(name), PREFIXES, { env });
+  await postOnly.idle();
+  assert.deepEqual(late.refs, expected);
+  assert.deepEqual(
+    postOnly.requests.map((r) => [r.method, r.status, r.username]),
+    [
+      ["GET", 200, null],
+      ["POST", 401, null],
+      ["POST", 200, "alice"],
+    ],
+  );
+
   // No helper and no credential: a clear error, not a prompt.
   const bare = { ...gitTestEnv, HOME: home, GIT_CONFIG_GLOBAL: "/dev/null" };
   const none = await listWithEka(url, PREFIXES, { env: bare }).then(

@@ -238,7 +238,14 @@ export async function lsRefsOverHttp(
   }
 
   // 2. The listing.
-  const post = await send("POST", `${base}/git-upload-pack`, lsRefsRequest(capabilities, prefixes));
+  const request = lsRefsRequest(capabilities, prefixes);
+  const endpoint = `${base}/git-upload-pack`;
+  let post = await send("POST", endpoint, request);
+  if (post.status === 401 && state.auth === null) {
+    // A server may let anyone read the advertisement and ask for credentials on the command.
+    await authenticate(post, endpoint);
+    post = await send("POST", endpoint, request);
+  }
   if (post.status === 401) await refused(post);
   if (isRedirect(post.status)) {
     await discard(post);
