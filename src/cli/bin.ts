@@ -8,19 +8,54 @@
  * loads no command at all. Every command module loads its library inside `run`, so that
  * `--help` loads no library module (test/e2e/cli-startup.test.ts counts the files).
  */
+import { writeSync } from "node:fs";
 import { enableCompileCache } from "node:module";
 import type { Command } from "./command.ts";
 import type { Sink } from "./render.ts";
 
 enableCompileCache?.();
 
+/** stdout as a stream, once a write could not go straight to the descriptor (then kept, in order). */
+let stdoutStream: NodeJS.WriteStream | undefined;
+
+function streamOut(): NodeJS.WriteStream {
+  if (stdoutStream === undefined) {
+    stdoutStream = process.stdout;
+    stdoutStream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(0);
+    });
+  }
+  return stdoutStream;
+}
+
+/**
+ * Writes to file descriptor 1 directly: `process.stdout` costs a stream (and for a pipe a
+ * socket) set up before the first byte, which most runs print once. A descriptor that would
+ * block (EAGAIN: non-blocking, shared with a parent) gets the rest through the stream; a reader
+ * gone (EPIPE) ends eka quietly, as before.
+ */
+function writeOut(text: string): void {
+  if (stdoutStream !== undefined) {
+    stdoutStream.write(text);
+    return;
+  }
+  const bytes = Buffer.from(text, "utf8");
+  let at = 0;
+  try {
+    while (at < bytes.length) at += writeSync(1, bytes, at);
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EPIPE") process.exit(0);
+    if (code !== "EAGAIN") throw error;
+  }
+  streamOut().write(bytes.subarray(at));
+}
+
 const sink: Sink = {
-  out: (text) => process.stdout.write(text),
+  out: writeOut,
   err: (text) => process.stderr.write(text),
 };
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(0);
-});
 /** Commands whose module can run alone: `eka <name>` loads only it (and what it uses). */
 const LEAN: Readonly<Record<string, () => Promise<Command<unknown>>>> = {
   add: async () => (await import("./commands/add.ts")).addCommand,
@@ -51,8 +86,13 @@ else {
     sink,
     env: process.env,
     cwd: process.cwd(),
-    stdoutIsTTY: process.stdout.isTTY === true,
-    stderrIsTTY: process.stderr.isTTY === true,
+    // Asked only when needed (each creates its stream).
+    get stdoutIsTTY() {
+      return streamOut().isTTY === true;
+    },
+    get stderrIsTTY() {
+      return process.stderr.isTTY === true;
+    },
   };
   const lean = argv[0] === undefined ? undefined : LEAN[argv[0]];
   if (isVersionOnly(argv)) {

@@ -78,21 +78,30 @@ export async function runMain(
 ): Promise<number> {
   const wantsJson = argv.includes("--json");
   // color and debug come from the settings, read before anything can print in colour (a
-  // warning or an error): the report reads these options when it prints.
-  const options: { -readonly [K in keyof OutputOptions]: OutputOptions[K] } = {
+  // warning or an error); the report reads these options when it prints, and only then asks
+  // whether stderr is a terminal.
+  let colorSetting = false;
+  let debugSetting = false;
+  const options: OutputOptions = {
     json: wantsJson,
     quiet: argv.includes("--quiet") || argv.includes("-q"),
-    color: false,
-    tty: io.stderrIsTTY,
-    debug: false,
+    get color() {
+      return colorSetting && io.stderrIsTTY;
+    },
+    get tty() {
+      return io.stderrIsTTY;
+    },
+    get debug() {
+      return debugSetting;
+    },
   };
   let configError: EkaError | null | undefined;
   const loadSettings = async (): Promise<EkaError | null> => {
     if (configError !== undefined) return configError;
     const { loadSettingsOrFallback } = await import("../config/index.ts");
     const loaded = loadSettingsOrFallback(io.env);
-    options.color = loaded.settings.color.value && io.stderrIsTTY;
-    options.debug = loaded.settings.debug.value;
+    colorSetting = loaded.settings.color.value;
+    debugSetting = loaded.settings.debug.value;
     configError = loaded.error;
     return configError;
   };
