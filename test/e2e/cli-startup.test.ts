@@ -11,6 +11,7 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { ROOT, runEka } from "../helpers/eka.ts";
 import { type CleanupContext, tempDir } from "../helpers/git.ts";
+import { consumer, publishedSet } from "./resolve-fixtures.ts";
 
 interface Traced {
   readonly code: number;
@@ -24,6 +25,7 @@ async function traced(
   t: CleanupContext,
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
+  cwd?: string,
 ): Promise<Traced> {
   const dir = await tempDir(t, "eka-startup-");
   const log = join(dir, "modules.log");
@@ -40,7 +42,7 @@ async function traced(
       "",
     ].join("\n"),
   );
-  const run = await runEka(dir, args, {
+  const run = await runEka(cwd ?? dir, args, {
     NODE_OPTIONS: `--import=${hook}`,
     XDG_CACHE_HOME: join(dir, "cache"),
     ...env,
@@ -131,4 +133,41 @@ test("a broken configuration file fails a command but not its help", async (t) =
   const tree = await runEka(dir, ["tree"], { ...env, XDG_CACHE_HOME: join(dir, "c") });
   assert.notEqual(tree.code, 0);
   assert.match(tree.stderr, /^error\[EKA_CONFIG_INVALID\]/);
+});
+
+test("a cold resolve of atom dependencies loads no fetch layer, hashing, verify, eval, publish or http", async (t) => {
+  const core = await publishedSet(t, { auth: ["1.0.0", "1.1.0"] });
+  const app = await consumer(
+    t,
+    `\n[package.sets]\ncore = "${core.url}"\n\n[deps.from.core]\nauth = "^1"\n`,
+  );
+  const run = await traced(t, ["resolve"], {}, app);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /wrote atom\.lock/);
+  const unneeded = run.modules.filter((m) =>
+    [
+      "src/fetch/",
+      "src/hash/",
+      "src/verify/",
+      "src/eval/",
+      "src/publish/",
+      "src/workspace/",
+      "@napi-rs/blake-hash",
+      "node_modules/tar-stream",
+      "node_modules/yauzl",
+      "node_modules/node-liblzma",
+      "node:http",
+      "node:https",
+      "node:zlib",
+      "node:worker_threads",
+      // only `eka add`, `remove`, `tree` and `outdated` need these
+      "src/resolve/index.ts",
+      "src/resolve/add-deps.ts",
+      "src/resolve/outdated.ts",
+      // only `eka <other command>`
+      "src/cli/main.ts",
+      "src/cli/commands/publish.ts",
+    ].some((h) => m.includes(h)),
+  );
+  assert.deepEqual(unneeded, [], "a cold resolve over file:// loaded modules it does not use");
 });
