@@ -155,36 +155,45 @@ export class PktLineReader {
 
   /**
    * Takes every data packet received whole, up to the first special packet, without waiting:
-   * appends each as text (UTF-8, without its trailing newline) to `lines`, and returns the
-   * special packet that ended the run (consumed), or null when more bytes are needed. A run of
-   * ASCII packets (a ref listing, nearly always) is decoded with one call, not one per packet.
+   * calls `visit(text, start, end)` for each, its text (UTF-8, without the trailing newline)
+   * being `text.slice(start, end)`, and returns the special packet that ended the run
+   * (consumed) or null when more bytes are needed, with the number of data packets taken. A run
+   * of ASCII packets (a ref listing, nearly always) is decoded with one call into one string,
+   * which the visitor reads in place.
    */
-  takeLines(lines: string[]): Packet | null {
+  takeLines(visit: (text: string, start: number, end: number) => void): {
+    marker: Packet | null;
+    taken: number;
+  } {
     const buffer = this.#buffer;
     const start = this.#offset;
     let end = start;
     let marker: Packet | null = null;
+    let taken = 0;
     while (buffer.length - end >= 4) {
       const length = lengthAt(buffer, end);
       marker = special(length);
       if (marker !== null) break;
       if (buffer.length - end < length) break;
       end += length;
+      taken++;
     }
+    this.#offset = marker === null ? end : end + 4;
     if (end > start) {
       const ascii = isAscii(buffer.subarray(start, end));
       const text = ascii ? buffer.toString("latin1", start, end) : "";
       for (let at = start; at < end; ) {
         const length = lengthAt(buffer, at);
         const stop = buffer[at + length - 1] === NEWLINE ? at + length - 1 : at + length;
-        lines.push(
-          ascii ? text.slice(at + 4 - start, stop - start) : buffer.toString("utf8", at + 4, stop),
-        );
+        if (ascii) visit(text, at + 4 - start, stop - start);
+        else {
+          const line = buffer.toString("utf8", at + 4, stop);
+          visit(line, 0, line.length);
+        }
         at += length;
       }
     }
-    this.#offset = marker === null ? end : end + 4;
-    return marker;
+    return { marker, taken };
   }
 
   /** The next packet if it has been received whole, else null (without waiting). */

@@ -7,8 +7,7 @@
  * past 65,536), so a listing holds exactly the refs under the prefixes whatever the server does.
  */
 
-import type { GitOid } from "../../core/types.ts";
-import { isGitOid } from "../../core/types.ts";
+import { type GitOid, isGitOid } from "../../core/types.ts";
 import { NotV2Error, ProtocolError, RemoteError } from "./listing-errors.ts";
 import { DELIM_PKT, FLUSH_PKT, type PktLineReader, packetText, pktLine } from "./pkt-line.ts";
 
@@ -88,31 +87,48 @@ export function lsRefsRequest(capabilities: Capabilities, prefixes: readonly str
   return Buffer.concat(parts);
 }
 
-function oidOf(text: string, line: string): GitOid {
-  if (!isGitOid(text)) {
-    throw new ProtocolError(
-      `not an object id in ls-refs line ${JSON.stringify(line.slice(0, 200))}`,
-    );
-  }
-  return text;
+function malformed(text: string, start: number, end: number): ProtocolError {
+  const line = text.slice(start, Math.min(end, start + 200));
+  return new ProtocolError(`malformed ls-refs line ${JSON.stringify(line)}`);
 }
 
-/** One reply line: `<oid> <refname>[ symref-target:<ref>][ peeled:<oid>]`. */
-export function parseRefLine(line: string): ListedRef {
-  const first = line.indexOf(" ");
-  const second = first === -1 ? -1 : line.indexOf(" ", first + 1);
-  const ref = first === -1 ? "" : line.slice(first + 1, second === -1 ? undefined : second);
-  if (ref === "") {
-    throw new ProtocolError(`malformed ls-refs line ${JSON.stringify(line.slice(0, 200))}`);
+/** `text[start, end)` when it is an object id (40 or 64 lowercase hex digits). */
+function oidAt(text: string, start: number, end: number, lineStart: number, lineEnd: number) {
+  const length = end - start;
+  let ok = length === 40 || length === 64;
+  for (let i = start; ok && i < end; i++) {
+    const c = text.charCodeAt(i);
+    ok = (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66);
   }
-  const oid = oidOf(line.slice(0, first), line);
+  if (!ok) throw malformed(text, lineStart, lineEnd);
+  return text.slice(start, end) as GitOid;
+}
+
+/**
+ * The ref of reply line `text[start, end)`: `<oid> <refname>[ symref-target:<ref>][ peeled:<oid>]`
+ * (read in place: a reply's lines are parts of one decoded string).
+ */
+export function parseRefAt(text: string, start: number, end: number): ListedRef {
+  const first = text.indexOf(" ", start);
+  if (first === -1 || first >= end) throw malformed(text, start, end);
+  let second = text.indexOf(" ", first + 1);
+  if (second === -1 || second > end) second = end;
+  if (second === first + 1) throw malformed(text, start, end);
+  const oid = oidAt(text, start, first, start, end);
+  const ref = text.slice(first + 1, second);
   let peeled: GitOid | null = null;
-  if (second !== -1) {
-    for (const attribute of line.slice(second + 1).split(" ")) {
-      if (attribute.startsWith("peeled:")) peeled = oidOf(attribute.slice(7), line);
-    }
+  for (let at = second + 1; at < end; ) {
+    let space = text.indexOf(" ", at);
+    if (space === -1 || space > end) space = end;
+    if (text.startsWith("peeled:", at)) peeled = oidAt(text, at + 7, space, start, end);
+    at = space + 1;
   }
   return { ref, oid, peeled };
+}
+
+/** One reply line (see `parseRefAt`). */
+export function parseRefLine(line: string): ListedRef {
+  return parseRefAt(line, 0, line.length);
 }
 
 /** Whether `ref` is one a listing for `prefixes` holds (no prefixes: every ref). */
@@ -128,25 +144,25 @@ export async function readLsRefs(
   prefixes: readonly string[],
 ): Promise<ListedRef[]> {
   const refs: ListedRef[] = [];
-  const lines: string[] = [];
   let sorted = true;
   let last = "";
-  for (;;) {
-    lines.length = 0;
-    const marker = reader.takeLines(lines);
-    for (const line of lines) {
-      if (line.startsWith("ERR ")) throw new RemoteError("refused", line.slice(4).trim());
-      const ref = parseRefLine(line);
-      if (!wanted(ref.ref, prefixes)) continue;
-      if (ref.ref < last) sorted = false;
-      last = ref.ref;
-      refs.push(ref);
+  const visit = (text: string, start: number, end: number) => {
+    if (text.startsWith("ERR ", start)) {
+      throw new RemoteError("refused", text.slice(start + 4, end).trim());
     }
+    const ref = parseRefAt(text, start, end);
+    if (!wanted(ref.ref, prefixes)) return;
+    if (ref.ref < last) sorted = false;
+    last = ref.ref;
+    refs.push(ref);
+  };
+  for (;;) {
+    const { marker, taken } = reader.takeLines(visit);
     if (marker !== null) {
       if (marker.kind === "flush") break;
       throw new ProtocolError(`unexpected ${marker.kind} in the ls-refs reply`);
     }
-    if (lines.length === 0 && !(await reader.fill())) {
+    if (taken === 0 && !(await reader.fill())) {
       throw new ProtocolError("the stream ended before the reply did");
     }
   }
