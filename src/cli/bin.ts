@@ -56,8 +56,17 @@ const sink: Sink = {
   out: writeOut,
   err: (text) => process.stderr.write(text),
 };
-/** Commands whose module can run alone: `eka <name>` loads only it (and what it uses). */
+/**
+ * Every command by name: `eka <name>` loads only its module (and what it uses); `main.ts`,
+ * with every command, answers the rest (`eka --help`, `eka help <name>`, an unknown name).
+ * test/e2e/cli-startup.test.ts checks that each of `main.ts`'s commands is here.
+ */
 const LEAN: Readonly<Record<string, () => Promise<Command<unknown>>>> = {
+  init: async () => (await import("./commands/init.ts")).initCommand,
+  new: async () => (await import("./commands/new.ts")).newCommand,
+  status: async () => (await import("./commands/status.ts")).statusCommand,
+  publish: async () => (await import("./commands/publish.ts")).publishCommand,
+  list: async () => (await import("./commands/list.ts")).listCommand,
   add: async () => (await import("./commands/add.ts")).addCommand,
   resolve: async () => (await import("./commands/resolve.ts")).resolveCommand,
   update: async () => (await import("./commands/update.ts")).updateCommand,
@@ -65,6 +74,11 @@ const LEAN: Readonly<Record<string, () => Promise<Command<unknown>>>> = {
   tree: async () => (await import("./commands/tree.ts")).treeCommand,
   outdated: async () => (await import("./commands/outdated.ts")).outdatedCommand,
   config: async () => (await import("./commands/config.ts")).configCommand,
+  eval: async () => (await import("./commands/eval.ts")).evalCommand,
+  build: async () => (await import("./commands/build.ts")).buildCommand,
+  fetch: async () => (await import("./commands/fetch.ts")).fetchCommand,
+  verify: async () => (await import("./commands/verify.ts")).verifyCommand,
+  cache: async () => (await import("./commands/cache.ts")).cacheCommand,
 };
 
 /** `eka --version` (`-V`, with `--json` or not): answered without the command table. */
@@ -94,7 +108,7 @@ else {
       return process.stderr.isTTY === true;
     },
   };
-  const lean = argv[0] === undefined ? undefined : LEAN[argv[0]];
+  const lean = argv[0] !== undefined && Object.hasOwn(LEAN, argv[0]) ? LEAN[argv[0]] : undefined;
   if (isVersionOnly(argv)) {
     const { runMain } = await import("./run-main.ts");
     process.exitCode = await runMain(argv, io, []);

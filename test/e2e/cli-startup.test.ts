@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { COMMANDS } from "../../src/cli/main.ts";
 import { ROOT, runEka } from "../helpers/eka.ts";
 import { type CleanupContext, tempDir } from "../helpers/git.ts";
 import { consumer, publishedSet } from "./resolve-fixtures.ts";
@@ -117,6 +118,32 @@ test("--version and --help load the CLI only: no TOML parser, semver, hashing, g
   const commands = resolveHelp.modules.filter((m) => m.startsWith("src/cli/commands/"));
   assert.ok(commands.includes("src/cli/commands/resolve.ts"));
   assert.ok(!commands.includes("src/cli/commands/publish.ts"), commands.join(" "));
+});
+
+test("`eka <command>` loads that command's module only, for every command", async (t) => {
+  for (const command of COMMANDS) {
+    const run = await traced(t, [command.name, "--help"]);
+    assertLight(run, `${command.name} --help`);
+    const commands = run.modules.filter((m) => m.startsWith("src/cli/commands/"));
+    const own = `src/cli/commands/${command.name}.ts`;
+    assert.ok(commands.includes(own), `${command.name}: ${commands.join(" ")}`);
+    // build shares eval's flags; the others load no other command.
+    const others = commands.filter(
+      (m) => m !== own && !(command.name === "build" && m === "src/cli/commands/eval.ts"),
+    );
+    assert.deepEqual(
+      others.filter((m) => COMMANDS.some((c) => m === `src/cli/commands/${c.name}.ts`)),
+      [],
+      `${command.name} loaded other commands`,
+    );
+    assert.ok(!run.modules.includes("src/cli/main.ts"), `${command.name} loaded main.ts`);
+  }
+  // A name that is not a command (not even an inherited property) is a usage error.
+  for (const name of ["bogus", "constructor", "toString"]) {
+    const run = await traced(t, [name]);
+    assert.equal(run.code, 2, `${name}: ${run.stderr}`);
+    assert.match(run.stderr, /unknown command/);
+  }
 });
 
 test("a broken configuration file fails a command but not its help", async (t) => {
