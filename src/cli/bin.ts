@@ -89,6 +89,16 @@ function isVersionOnly(args: readonly string[]): boolean {
   );
 }
 
+/** The command named after the global flags (`eka -C dir --json resolve`), as run-main reads it. */
+function commandName(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "-C") i++;
+    else if (!["-h", "--help", "-V", "--version", "--json"].includes(a)) return a;
+  }
+  return undefined;
+}
+
 const argv = process.argv.slice(2);
 const fast =
   argv[0] === "resolve"
@@ -108,7 +118,8 @@ else {
       return process.stderr.isTTY === true;
     },
   };
-  const lean = argv[0] !== undefined && Object.hasOwn(LEAN, argv[0]) ? LEAN[argv[0]] : undefined;
+  const name = commandName(argv);
+  const lean = name !== undefined && Object.hasOwn(LEAN, name) ? LEAN[name] : undefined;
   if (isVersionOnly(argv)) {
     const { runMain } = await import("./run-main.ts");
     process.exitCode = await runMain(argv, io, []);

@@ -138,6 +138,12 @@ test("`eka <command>` loads that command's module only, for every command", asyn
     );
     assert.ok(!run.modules.includes("src/cli/main.ts"), `${command.name} loaded main.ts`);
   }
+  // After global flags too.
+  const dir = await tempDir(t, "eka-dir-");
+  const after = await traced(t, ["-C", dir, "--json", "config"]);
+  assert.equal(after.code, 0, after.stderr);
+  assert.ok(!after.modules.includes("src/cli/main.ts"), after.modules.join(" "));
+  assert.ok(Array.isArray(JSON.parse(after.stdout).data.settings));
   // A name that is not a command (not even an inherited property) is a usage error.
   for (const name of ["bogus", "constructor", "toString"]) {
     const run = await traced(t, [name]);
