@@ -23,15 +23,10 @@ import {
   setIdFromOid,
   type Version,
 } from "../core/index.ts";
-import {
-  atomRef,
-  EKALA_PREFIX,
-  INIT_REF,
-  type MirrorLister,
-  type MirrorRef,
-  openMirrorLister,
-  validateEkalaRef,
-} from "../git/index.ts";
+// The listing and ref-name modules, not git/index.ts: the barrel also loads the object store
+// (backends, object reader and writer, node:crypto), which a listing never needs (start-up).
+import { type MirrorLister, type MirrorRef, openMirrorLister } from "../git/mirror-refs.ts";
+import { atomRef, EKALA_PREFIX, INIT_REF, validateEkalaRef } from "../git/refs.ts";
 
 export interface ListedVersion {
   readonly version: Version;

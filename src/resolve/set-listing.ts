@@ -20,7 +20,10 @@ import {
   type Version,
 } from "../core/index.ts";
 import { type MirrorListing, readListing } from "../discover/index.ts";
-import { atomsPrefix, contentPrefix, INIT_REF, type MirrorLister } from "../git/index.ts";
+// The listing and ref-name modules, not git/index.ts: the barrel also loads the object store
+// (backends, object reader and writer, node:crypto), which a listing never needs (start-up).
+import type { MirrorLister } from "../git/mirror-refs.ts";
+import { atomsPrefix, contentPrefix, INIT_REF } from "../git/refs.ts";
 import type { AtomCandidate, SetView } from "./types.ts";
 
 export interface SetToList {

@@ -19,7 +19,9 @@ import {
   type SetId,
   type Tag,
 } from "../core/index.ts";
-import { type MirrorLister, openMirrorLister } from "../git/index.ts";
+// The listing and ref-name modules, not git/index.ts: the barrel also loads the object store
+// (backends, object reader and writer, node:crypto), which a listing never needs (start-up).
+import { type MirrorLister, openMirrorLister } from "../git/mirror-refs.ts";
 import {
   assembleLock,
   atomVersions,

@@ -193,6 +193,12 @@ test("a cold resolve of atom dependencies loads no fetch layer, hashing, verify,
       "node:https",
       "node:zlib",
       "node:worker_threads",
+      // the object store: a listing reads refs only
+      "src/git/index.ts",
+      "src/git/git-binary-backend.ts",
+      "src/git/memory-backend.ts",
+      "src/git/object-reader.ts",
+      "node:crypto",
       // only `eka add`, `remove`, `tree` and `outdated` need these
       "src/resolve/index.ts",
       "src/resolve/add-deps.ts",
