@@ -13,7 +13,9 @@
  *
  * Falls back (`NotV2Error`) for what this client does not do and git does: a proxy in the
  * environment, a dumb HTTP server, a v0 server, an authentication scheme other than Basic, a URL
- * with a query. git's `http.*` configuration (proxy, CA file, extra headers, cookies) is not read.
+ * with a query. The lister also sends a listing to `git ls-remote` before it gets here when git's
+ * configuration or environment holds an HTTP setting this client does not honour (`http.proxy`,
+ * extra headers, cookies; for https a CA file or client certificate: remote-config.ts).
  */
 import type { Credential, CredentialRequest, CredentialSource } from "./credentials.ts";
 import { NotV2Error, ProtocolError, RemoteError } from "./listing-errors.ts";

@@ -1,5 +1,5 @@
 /**
- * How a listing fails inside this folder, before `list-refs.ts` turns it into an `EkaError` that
+ * How a listing fails inside this folder, before `ref-lister.ts` turns it into an `EkaError` that
  * names the (redacted) remote:
  *
  * - `NotV2Error`: the remote or the transport is one this client does not speak (a server that

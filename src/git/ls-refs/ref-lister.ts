@@ -3,11 +3,15 @@
  * server sends only the refs asked for (`git ls-remote` receives every ref and filters patterns
  * on the client). By transport:
  *
- * - local path, `file://`: git's own `upload-pack` (one process);
+ * - local path, `file://`: git's own `upload-pack` (one process; a second one for a repository
+ *   whose object format is not SHA-1, see stream-session.ts);
  * - ssh: the user's ssh, chosen and called as git does (ssh-command.ts; one process, plus git's
  *   `-G` probe once per host for an ssh program of unknown kind);
  * - `git://`: a TCP connection to the daemon (no process);
  * - `http(s)://`: smart HTTP v2 with fetch (no process; `git credential` only after a 401).
+ *
+ * Remote names, `insteadOf`, the ssh command and the HTTP settings come from one read of git's
+ * configuration (remote-config.ts), made by the caller.
  *
  * Anything else, or a server that does not speak v2, goes to the caller's fallback
  * (`git ls-remote`). Every listing, fallback included, ends within a time limit: past it, the
