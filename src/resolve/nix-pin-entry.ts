@@ -125,7 +125,7 @@ export function nixPinEntry(
     );
     if (extra.length > 0) {
       throw usage(
-        `${extra.join(" and ")} only go with --build`,
+        `${extra.join(" and ")} ${extra.length === 1 ? "goes" : "go"} only with --build`,
         `e.g. eka add --nix ${name} URL --build ${extra.join(" ")}`,
       );
     }

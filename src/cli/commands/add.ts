@@ -79,7 +79,7 @@ export const addCommand = defineCommand({
         new EkaError("EKA_USAGE", message, { hint, data: { command: "add" } });
       if (nixName === undefined) {
         throw usage(
-          `${kindFlags.map((f) => `--${f}`).join(", ")} only go with --nix NAME`,
+          `${kindFlags.map((f) => `--${f}`).join(", ")} ${kindFlags.length === 1 ? "goes" : "go"} only with --nix NAME`,
           "eka add --nix NAME URL [--git [REF|REQ]] [--tar] [--build [--unpack] [--exec]]",
         );
       }
