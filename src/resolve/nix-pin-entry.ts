@@ -155,7 +155,7 @@ export function nixPinEntry(
     }
     if (parsed.scheme !== "http" && parsed.scheme !== "https" && parsed.scheme !== "file") {
       throw usage(
-        `a ${kind} dependency is downloaded, but ${showText(url)} is a ${parsed.scheme} URL`,
+        `a ${kind} dependency is downloaded, but ${showText(url)} is not an http(s) or file URL`,
         "give an http://, https:// or file:// URL (or a path), or use --git for a repository",
       );
     }

@@ -17,7 +17,7 @@ import { type EkaJson, runEka, runEkaJson, snapshot } from "../helpers/eka.ts";
 import { git, tempDir, tempRepo } from "../helpers/git.ts";
 import { startGitDaemon } from "../helpers/git-daemon.ts";
 import { startHttpServer } from "../helpers/http-server.ts";
-import { consumer, publishedSet, publishVersion, read } from "./resolve-fixtures.ts";
+import { consumer, gitHttpServer, publishedSet, publishVersion, read } from "./resolve-fixtures.ts";
 
 const exec = promisify(execFile);
 
@@ -78,7 +78,7 @@ async function servedLib(t: Ctx) {
   mkdirSync(join(served, "acme"));
   git(upstream, "clone", "--quiet", "--bare", upstream, bare);
   const daemon = await startGitDaemon(t, served);
-  return { upstream, bare, daemon, tagged, tip, dev: tagged };
+  return { upstream, served, bare, daemon, tagged, tip, dev: tagged };
 }
 
 test("git pins: by ^^ref through an alias, by --git REF, by --git REQ, and the default branch", async (t) => {
@@ -105,6 +105,9 @@ test("git pins: by ^^ref through an alias, by --git REF, by --git REQ, and the d
   await add(app, ["branch", url, "--git", "dev"], env);
   await add(app, ["tagged", url, "--git", "v1.0.0"], env);
   await add(app, ["head", url], env);
+  const overHttp = `${await gitHttpServer(t, lib.served)}acme/lib.git`;
+  const http = await add(app, ["http", overHttp, "--git"], env);
+  assert.deepEqual(http.data.pins[0].entry, { git: overHttp, ref: "main" });
   const pre = await add(app, ["pre", url, "--git", "2.0.0-rc.1"], env);
   assert.deepEqual(pre.data.pins[0].entry, { git: url, version: "2.0.0-rc.1" });
 
@@ -130,6 +133,7 @@ test("git pins: by ^^ref through an alias, by --git REF, by --git REQ, and the d
     branch: { type: "nix+git", ref: "dev", rev: lib.dev },
     tagged: { type: "nix+git", ref: "v1.0.0", rev: v1 },
     head: { type: "nix+git", ref: "main", rev: lib.tip },
+    http: { type: "nix+git", ref: "main", rev: lib.tip },
     pre: { type: "nix+git", ref: "2.0.0-rc.1", version: "2.0.0-rc.1", rev: lib.tip },
   };
   for (const [name, fields] of Object.entries(expect)) {
@@ -243,7 +247,7 @@ test("bad input is refused with a clear error and leaves atom.toml and atom.lock
     [["x", server.url("/data.bin"), "--unpack"], "EKA_USAGE", /--unpack goes only with --build/],
     [["x", `${url}^^main`, "--tar"], "EKA_USAGE", /\^\^main names a git ref/],
     [["x", `${url}^^main`, "--git", "dev"], "EKA_USAGE", /the ref is given twice/],
-    [["x", url, "--build"], "EKA_USAGE", /is a git URL/],
+    [["x", url, "--build"], "EKA_USAGE", /is not an http\(s\) or file URL/],
     [["lib", server.url("/data.bin")], "EKA_DUPLICATE_LABEL", /lib is already a direct dependency/],
     [["x", url, "--git", "^9"], "EKA_NO_MATCHING_VERSION", /no tag of .* satisfies \^9/],
     [["x", url, "--git", "nope"], "EKA_NO_MATCHING_VERSION", /has no branch or tag nope/],
