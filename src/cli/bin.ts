@@ -2,11 +2,11 @@
  * Process entry point (bin/eka runs this file): wires main() to the real process.
  *
  * Start-up time matters (a no-op `eka resolve` should cost little more than `node -e 0`): Node's
- * compile cache keeps the type-stripped, compiled modules between runs, a no-op resolve is
- * answered by `fast-resolve.ts` before `main` and every command are loaded, and the dependency
- * commands load only their own module (`LEAN`) rather than every command, and `eka --version`
- * loads no command at all. Every command module loads its library inside `run`, so that
- * `--help` loads no library module (test/e2e/cli-startup.test.ts counts the files).
+ * compile cache keeps the type-stripped, compiled modules between runs; a no-op resolve is
+ * answered by `fast-resolve.ts` before anything else is loaded; `eka <command>` loads that
+ * command's module only (`LEAN`), and `eka --version` none. Every command module loads its
+ * library inside `run`, so `--help` loads no library module, and stdout is written without
+ * setting up a stream (test/e2e/cli-startup.test.ts names the files each of these loads).
  */
 import { writeSync } from "node:fs";
 import { enableCompileCache } from "node:module";
