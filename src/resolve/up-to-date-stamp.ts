@@ -39,7 +39,7 @@ interface Stamp {
   readonly deps: number;
 }
 
-/** Where stamps live: next to Node's compile cache that bin/eka sets up (same variables). */
+/** Where stamps live: the user's cache directory (bin/eka's fallback for the compile cache). */
 export function stampDir(env: NodeJS.ProcessEnv): string {
   const base = env["XDG_CACHE_HOME"] || `${env["HOME"] || "/tmp"}/.cache`;
   return join(base, "eka", "up-to-date");
