@@ -130,19 +130,19 @@ export interface GitBackend {
    */
   worktreeChanges(commit: GitOid): Promise<string[]>;
   /**
-   * The index entries under the directories `paths` (repository-relative; `""` is the root)
-   * whose working-tree file git keeps byte for byte equal to the blob when it finds it
-   * unchanged: stage 0, not flagged assume-unchanged or skip-worktree, with `core.autocrlf` off
-   * and git's full stat checks in force (`core.checkStat`, `core.trustCtime`, no
-   * `core.ignoreStat`, no `core.fsmonitor`); attributes are `convertedPaths`'s, and whether a
-   * file is unchanged is `worktreeChanges`'s answer. Path → the entry's mode and blob. Empty
-   * for a bare repository; two processes whatever the number of paths.
+   * The plain index entries under the directories `paths` (repository-relative; `""` is the
+   * root): stage 0, not flagged assume-unchanged or skip-worktree (for those git does not look
+   * at the file). Path → the entry's mode and blob. Empty for a bare repository; one process
+   * whatever the number of paths.
    */
   plainIndexEntries(paths: readonly string[]): Promise<Map<string, IndexEntry>>;
   /**
-   * Of `paths` (files, repository-relative), those whose bytes an attribute converts between
-   * blob and working tree (`filter`, `ident`, `working-tree-encoding`, or end-of-line
-   * conversion by `text`, `eol`, `crlf`). One process.
+   * Of `paths` (files, repository-relative), those whose working-tree bytes may differ from
+   * the blob's although git finds the file unchanged: an attribute converts them (`filter`,
+   * `ident`, `working-tree-encoding`, or end-of-line conversion by `text`, `eol`, `crlf`), or,
+   * for all of them, `core.autocrlf` is on or git's stat checks are weakened
+   * (`core.checkStat=minimal`, `core.trustCtime=false`, `core.ignoreStat`, `core.fsmonitor`).
+   * Two processes whatever the number of paths.
    */
   convertedPaths(paths: readonly string[]): Promise<Set<string>>;
   /** `Name <email> <unix-time> <tz>` as git would write it now. */

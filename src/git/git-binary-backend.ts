@@ -337,22 +337,9 @@ export class GitBinaryBackend implements GitBackend {
     // Pathspecs are taken literally; very many of them go unsaid (the whole index, filtered here).
     const dirs = paths.map((p) => (p === "" ? "." : p));
     const spec = dirs.reduce((n, p) => n + p.length + 1, 0) <= 64 * 1024 ? dirs : ["."];
-    const [listed, config] = await Promise.all([
-      this.#run([
-        "--literal-pathspecs",
-        "ls-files",
-        "-s",
-        "-v",
-        "-z",
-        "--full-name",
-        "--",
-        ...spec,
-      ]),
-      this.#run(["config", "-z", "--get-regexp", TRUST_CONFIG]),
-    ]);
+    const args = ["--literal-pathspecs", "ls-files", "-s", "-v", "-z", "--full-name", "--"];
+    const listed = await this.#run([...args, ...spec]);
     if (listed.code !== 0) throw gitFailed(["ls-files", "-s", "-v"], listed);
-    if (config.code !== 0 && config.code !== 1) throw gitFailed(["config"], config);
-    if (!trustsWorktree(config.stdout.toString("utf8"))) return entries;
     const inside = (path: string) =>
       paths.some((p) => p === "" || path === p || path.startsWith(`${p}/`));
     for (const record of splitNul(listed.stdout)) {
@@ -376,7 +363,12 @@ export class GitBinaryBackend implements GitBackend {
     if (paths.length === 0) return converted;
     const names = ["text", "eol", "crlf", "filter", "ident", "working-tree-encoding"];
     const input = `${paths.join("\0")}\0`;
-    const attrs = await this.#run(["check-attr", "--stdin", "-z", ...names], { input });
+    const [config, attrs] = await Promise.all([
+      this.#run(["config", "-z", "--get-regexp", TRUST_CONFIG]),
+      this.#run(["check-attr", "--stdin", "-z", ...names], { input }),
+    ]);
+    if (config.code !== 0 && config.code !== 1) throw gitFailed(["config"], config);
+    if (!trustsWorktree(config.stdout.toString("utf8"))) return new Set(paths);
     if (attrs.code !== 0) throw gitFailed(["check-attr"], attrs);
     const fields = attrs.stdout.toString("utf8").split("\0");
     const values = new Map<string, Map<string, string>>();

@@ -35,7 +35,6 @@ import {
   parseTree,
   type TreeEntry,
 } from "../git/index.ts";
-import { hashFileBlob } from "./b3-file-pool.ts";
 import { type Blake3, blake3, createBlake3 } from "./blake3.ts";
 import { Limit } from "./limit.ts";
 import type { WorktreeFiles } from "./worktree-files.ts";
@@ -117,24 +116,16 @@ class TreeHasher {
     let digest = this.#blobs.get(oid);
     if (digest === undefined) {
       const files = this.#worktree;
-      const job = disk === null || files === null ? null : files.job(disk, mode, oid);
+      const fromFile = disk === null || files === null ? null : files.digestOf(disk, mode, oid);
       digest =
-        job === null
+        fromFile === null
           ? this.#reads.run(() => this.#hashBlob(oid, path))
-          : Promise.all([hashFileBlob(job), this.#repo.objectInfo(oid), files!.allows(disk!)]).then(
-              ([raw, info, allowed]) => {
-                // The blob's size too must be the file's: a conversion that git no longer
-                // applies (attributes or config changed since checkout) leaves a stat-clean file
-                // with other bytes, and almost always another length.
-                const same = info?.type === "blob" && BigInt(info.size) === job.stamp.size;
-                if (raw === null || !same || !allowed) {
-                  return this.#reads.run(() => this.#hashBlob(oid, path));
-                }
-                this.#fromWorktree += 1;
-                this.#done(Number(job.stamp.size));
-                return raw;
-              },
-            );
+          : fromFile.then((file) => {
+              if (file === null) return this.#reads.run(() => this.#hashBlob(oid, path));
+              this.#fromWorktree += 1;
+              this.#done(file.size);
+              return file.digest;
+            });
       this.#blobs.set(oid, digest);
     }
     return digest;

@@ -5,39 +5,43 @@
  * the blob's bytes, the rule git itself follows before it reuses a work-tree file instead of a
  * blob (diff.c `reuse_worktree_file`):
  *
- * 1. its index entry is plain (stage 0, not assume-unchanged nor skip-worktree), with the tree
- *    entry's exact mode and blob, git's full stat checks are in force and `core.autocrlf` is off
- *    (`GitBackend.plainIndexEntries`), and no attribute converts its bytes (`convertedPaths`);
- * 2. it is of the entry's kind (a regular file, or a symlink whose target is the blob) and was
- *    last changed more than `SETTLED_MS` before it is looked at (so that any later write gives
- *    it another change time, whatever the clock's granularity);
- * 3. after that look, `git diff <commit>` does not list it: git found the file equal to the
- *    commit's blob, by its index stat data or, when those do not match or are racily clean, by
- *    its content;
- * 4. when it is read, it is still the file that was looked at in 2 (device, inode, size, change
+ * 1. it is looked at (`lstat`) where the commit's tree has a blob: it is of the entry's kind (a
+ *    regular file, or a symlink whose target is the blob) and last changed more than
+ *    `SETTLED_MS` before (so that any later write gives it another change time, whatever the
+ *    clock's granularity);
+ * 2. after every file was looked at, `git diff <commit>` does not list it: git found the file
+ *    equal to the commit's blob, by its index stat data or, when those do not match or are
+ *    racily clean, by its content;
+ * 3. git looked indeed: its index entry is plain (stage 0, not assume-unchanged nor
+ *    skip-worktree) with the tree entry's mode and blob (`GitBackend.plainIndexEntries`); and
+ *    what git compared is the file's bytes: no attribute converts them, `core.autocrlf` is off
+ *    and git's stat checks are not weakened (`convertedPaths`);
+ * 4. when it is read, it is still the file that was looked at in 1 (device, inode, size, change
  *    and modification times, before and after the read: `b3-file-worker.ts`);
- * 5. its size is the blob's (`b3-tree-digest.ts` asks git): a file checked out under a
- *    conversion since turned off (`core.autocrlf` or a filter removed, which git cannot see in
- *    stat-clean files) almost always has another length.
+ * 5. its size is the blob's: a file checked out under a conversion since turned off
+ *    (`core.autocrlf` or a filter removed, which git cannot see in stat-clean files) almost
+ *    always has another length.
  *
- * So the bytes hashed are the bytes git compared in 3. What remains trusted is what git trusts:
+ * So the bytes hashed are the bytes git compared in 2. What remains trusted is what git trusts:
  * that a write changes a file's stat data, and that the attributes and config in force are the
  * ones it was checked out with, or a conversion changes its length.
  *
- * The files are read while the answers of 1 (attributes) and 3 are awaited: a digest counts only
- * once they are in (`allows`). Whatever fails a step is read from git's objects, as is
- * everything when there is no working tree. A constant number of git processes
- * (`plainIndexEntries`: two, `convertedPaths`: one, `worktreeChanges`: two), whatever the number
- * of files.
+ * The files are hashed (on worker threads, `b3-file-pool.ts`) as soon as they are looked at,
+ * while git answers 2, 3 and 5; a digest counts only once every answer is in. Whatever fails a
+ * step is read from git's objects, as is everything when there is no working tree, files under
+ * 64 KiB and atoms under 16 MiB in all (for those the fixed costs outweigh the gain). A constant
+ * number of git processes (`plainIndexEntries`: one, `convertedPaths`: two, `worktreeChanges`:
+ * two), whatever the number of files.
  */
-import { lstatSync } from "node:fs";
+import { type BigIntStats, lstatSync } from "node:fs";
 import { join } from "node:path";
 import type { GitOid } from "../core/index.ts";
 import type { GitBackend } from "../git/index.ts";
-import { type FileJob, type FileStamp, startFilePool } from "./b3-file-pool.ts";
+import { type FileStamp, hashFileBlob, startFilePool } from "./b3-file-pool.ts";
 
 /** How long before it is looked at a file must have last changed to be read from disk. */
 const SETTLED_MS = 2000n;
+const TREE_MODE = "40000";
 const BLOB_MODES: ReadonlySet<string> = new Set(["100644", "100755", "120000"]);
 /**
  * Below this many bytes in all, no file is read from disk: git inflates that little in a few
@@ -57,6 +61,12 @@ export interface WorktreeFilesOptions {
   readonly minFileBytes?: number;
 }
 
+/** A blob's digest as hashed from its file, and the blob's size. */
+export interface FileDigest {
+  readonly digest: Uint8Array;
+  readonly size: number;
+}
+
 interface Candidate {
   readonly mode: string;
   readonly oid: GitOid;
@@ -66,33 +76,29 @@ interface Candidate {
 export class WorktreeFiles {
   /** The commit the files are compared with. */
   readonly commit: GitOid;
-  /** `repo.worktreeChanges(commit)`, as found in step 3: every path that differs, sorted. */
+  /** `repo.worktreeChanges(commit)`, as found in step 2: every path that differs, sorted. */
   readonly changes: Promise<readonly string[]>;
-  readonly #root: string;
   readonly #candidates: ReadonlyMap<string, Candidate>;
-  /** The candidates that passed every step git answers (1: attributes, 3). */
-  readonly #vouched: Promise<ReadonlySet<string>>;
+  readonly #digests: ReadonlyMap<string, Promise<FileDigest | null>>;
 
   private constructor(
     commit: GitOid,
     changes: Promise<readonly string[]>,
-    root: string,
     candidates: ReadonlyMap<string, Candidate>,
-    vouched: Promise<ReadonlySet<string>>,
+    digests: ReadonlyMap<string, Promise<FileDigest | null>>,
   ) {
     this.commit = commit;
     this.changes = changes;
-    this.#root = root;
     this.#candidates = candidates;
-    this.#vouched = vouched;
+    this.#digests = digests;
     // Awaited by whoever wants them; a failure must not go unhandled meanwhile.
     changes.catch(() => {});
   }
 
   /**
-   * The files under the directories `paths` (repository-relative) that may hold what `commit`
-   * holds at the same path; none when the repository is bare. Also what differs from `commit`
-   * anywhere in the working tree (`changes`), found once for both uses.
+   * The files where `commit` has blobs under the directories `paths` (repository-relative),
+   * hashed when git vouches for them; none when the repository is bare. Also what differs from
+   * `commit` anywhere in the working tree (`changes`), found once for both uses.
    */
   static async open(
     repo: GitBackend,
@@ -102,54 +108,99 @@ export class WorktreeFiles {
   ): Promise<WorktreeFiles> {
     const root = repo.workTree;
     const candidates = new Map<string, Candidate>();
+    const digests = new Map<string, Promise<FileDigest | null>>();
     if (root === null) {
-      const none = Promise.resolve(new Set<string>());
-      return new WorktreeFiles(commit, repo.worktreeChanges(commit), "", candidates, none);
+      return new WorktreeFiles(commit, repo.worktreeChanges(commit), candidates, digests);
     }
-    // Failing to learn which entries are plain only costs speed: every blob is read from git.
-    const entries = await repo.plainIndexEntries(paths).catch(() => new Map<string, never>());
+    // 1: the commit's trees under `paths`, each blob's file looked at as its tree comes in.
     const settled = (BigInt(Date.now()) - SETTLED_MS) * 1_000_000n;
     const minFile = BigInt(options.minFileBytes ?? MIN_FILE_BYTES);
     let bytes = 0n;
-    for (const [path, entry] of entries) {
-      if (!BLOB_MODES.has(entry.mode)) continue;
-      let stat: import("node:fs").BigIntStats;
+    const look = (path: string, mode: string, oid: GitOid) => {
+      let stat: BigIntStats;
       try {
         stat = lstatSync(join(root, path), { bigint: true });
       } catch {
-        continue;
+        return;
       }
-      const symlink = entry.mode === "120000";
-      if (symlink ? !stat.isSymbolicLink() : !stat.isFile()) continue;
-      if (stat.ctimeNs >= settled || stat.mtimeNs >= settled || stat.size < minFile) continue;
-      const stamp: FileStamp = {
-        dev: stat.dev,
-        ino: stat.ino,
-        size: stat.size,
-        mtimeNs: stat.mtimeNs,
-        ctimeNs: stat.ctimeNs,
-        symlink,
-      };
-      candidates.set(path, { mode: entry.mode, oid: entry.oid, stamp });
-      bytes += stat.size;
-    }
+      const symlink = mode === "120000";
+      if (symlink ? !stat.isSymbolicLink() : !stat.isFile()) return;
+      if (stat.ctimeNs >= settled || stat.mtimeNs >= settled || stat.size < minFile) return;
+      const { dev, ino, size, mtimeNs, ctimeNs } = stat;
+      candidates.set(path, { mode, oid, stamp: { dev, ino, size, mtimeNs, ctimeNs, symlink } });
+      bytes += size;
+    };
+    const walk = async (tree: GitOid, dir: string): Promise<void> => {
+      const entries = await repo.readTree(tree);
+      const subtrees: Promise<void>[] = [];
+      for (const entry of entries) {
+        // A name that is not valid UTF-8 cannot be named back exactly: left to the objects.
+        if (!Buffer.from(entry.name, "utf8").equals(entry.nameBytes)) continue;
+        const path = dir === "" ? entry.name : `${dir}/${entry.name}`;
+        if (entry.mode === TREE_MODE) subtrees.push(walk(entry.oid, path));
+        else if (BLOB_MODES.has(entry.mode)) look(path, entry.mode, entry.oid);
+      }
+      await Promise.all(subtrees);
+    };
+    // A failure here only costs speed: every blob is then read from git.
+    await Promise.all(
+      paths.map(async (path) => {
+        const at = await repo.readPath(commit, path);
+        if (at !== null && at.type === "tree") await walk(at.oid, path);
+      }),
+    ).catch(() => candidates.clear());
     if (bytes < BigInt(options.minBytes ?? MIN_BYTES)) candidates.clear();
+
+    // 4 and 5 start now; 2 and 3 once the workers have their files (spawning a process blocks
+    // this thread for milliseconds, and only after every look may git compare).
     if (candidates.size > 0) startFilePool();
-    // Only now, after every candidate was looked at (2), does git compare (3).
-    const changes = repo.worktreeChanges(commit);
+    const hashed = new Map<string, Promise<FileDigest | null>>();
+    for (const [path, file] of candidates) {
+      const digest = hashFileBlob({ path: join(root, path), stamp: file.stamp });
+      const info = repo.objectInfo(file.oid);
+      const result = Promise.all([digest, info]).then(([raw, blob]) =>
+        raw !== null && blob?.type === "blob" && BigInt(blob.size) === file.stamp.size
+          ? { digest: raw, size: blob.size }
+          : null,
+      );
+      hashed.set(
+        path,
+        result.catch(() => null),
+      );
+    }
+    const nextTurn = new Promise<void>((resolve) => setImmediate(resolve));
+    const changes = nextTurn.then(() => repo.worktreeChanges(commit));
     const vouched =
       candidates.size === 0
         ? Promise.resolve(new Set<string>())
-        : Promise.all([changes, repo.convertedPaths([...candidates.keys()])]).then(
-            ([changed, converted]) => {
-              const ok = new Set(candidates.keys());
-              for (const path of changed) ok.delete(path);
-              for (const path of converted) ok.delete(path);
-              return ok;
-            },
-            () => new Set<string>(),
-          );
-    return new WorktreeFiles(commit, changes, root, candidates, vouched);
+        : nextTurn
+            .then(() =>
+              Promise.all([
+                changes,
+                repo.plainIndexEntries(paths),
+                repo.convertedPaths([...candidates.keys()]),
+              ]),
+            )
+            .then(
+              ([changed, entries, converted]) => {
+                const ok = new Set<string>();
+                for (const [path, file] of candidates) {
+                  const entry = entries.get(path);
+                  if (entry?.mode === file.mode && entry.oid === file.oid) ok.add(path);
+                }
+                for (const path of changed) ok.delete(path);
+                for (const path of converted) ok.delete(path);
+                return ok;
+              },
+              () => new Set<string>(),
+            );
+    for (const [path, result] of hashed) {
+      digests.set(
+        path,
+        Promise.all([result, vouched]).then(([digest, ok]) => (ok.has(path) ? digest : null)),
+      );
+    }
+    return new WorktreeFiles(commit, changes, candidates, digests);
   }
 
   /** Files that may stand in for their blobs, before git's answers are in. */
@@ -158,17 +209,13 @@ export class WorktreeFiles {
   }
 
   /**
-   * How to hash the file at `path` if it may stand in for blob `oid` with `mode`, else null;
-   * its digest counts only if `allows(path)` then says so.
+   * The digest of blob `oid` with `mode` at `path` (repository-relative) as hashed from its
+   * file once git vouched for it; resolves to null when it did not; null when the file is not
+   * a candidate at all. Either way null means: read the blob from git.
    */
-  job(path: string, mode: string, oid: GitOid): FileJob | null {
+  digestOf(path: string, mode: string, oid: GitOid): Promise<FileDigest | null> | null {
     const file = this.#candidates.get(path);
     if (file === undefined || file.oid !== oid || file.mode !== mode) return null;
-    return { path: join(this.#root, path), stamp: file.stamp };
-  }
-
-  /** Whether git vouches the file at `path` holds its blob (steps 1 and 3). */
-  async allows(path: string): Promise<boolean> {
-    return (await this.#vouched).has(path);
+    return this.#digests.get(path) ?? null;
   }
 }
