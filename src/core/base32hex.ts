@@ -4,6 +4,8 @@
  */
 
 const ALPHABET = "0123456789abcdefghijklmnopqrstuv";
+/** By UTF-16 code unit below 128: its value in ALPHABET, or -1. */
+const VALUES = Int8Array.from({ length: 128 }, (_, c) => ALPHABET.indexOf(String.fromCharCode(c)));
 
 export function encodeBase32Hex(bytes: Uint8Array): string {
   let out = "";
@@ -28,14 +30,15 @@ export function encodeBase32Hex(bytes: Uint8Array): string {
  * non-zero bits left over at the end.
  */
 export function decodeBase32Hex(text: string): Uint8Array | null {
-  if ([1, 3, 6].includes(text.length % 8)) return null;
+  const rest = text.length % 8;
+  if (rest === 1 || rest === 3 || rest === 6) return null;
   const out = new Uint8Array(Math.floor((text.length * 5) / 8));
   let acc = 0;
   let bits = 0;
   let n = 0;
-  for (const ch of text) {
-    const value = ALPHABET.indexOf(ch);
-    if (value < 0 || ch.length !== 1) return null;
+  for (let i = 0; i < text.length; i++) {
+    const value = VALUES[text.charCodeAt(i)] ?? -1;
+    if (value < 0) return null;
     acc = (acc << 5) | value;
     bits += 5;
     if (bits >= 8) {

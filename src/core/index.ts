@@ -183,4 +183,10 @@ export {
   resolveMirrorUrl,
   type UriMirror,
 } from "./uri-mirror.ts";
-export { compareVersions, isVersion, parseVersion, VERSION_HINT } from "./version.ts";
+export {
+  compareVersions,
+  isVersion,
+  parseVersion,
+  sortNewestFirst,
+  VERSION_HINT,
+} from "./version.ts";

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { compare } from "semver";
+import { compare, parse } from "semver";
+import { arbitraryVersion } from "../../test/helpers/arbitrary-version.ts";
 import { EkaError } from "./errors.ts";
 import {
   ANY_VERSION,
@@ -583,6 +584,24 @@ describe("requirements (properties)", () => {
         assert.equal(matches(r, version), expected, `${formatRequirement(r)} on ${version}`);
       }),
       { numRuns: 5000 },
+    );
+  });
+});
+
+describe("matches reads a version's numbers and pre-release, never its build metadata", () => {
+  it("agrees with node-semver's reading on random versions", () => {
+    fc.assert(
+      fc.property(arbitraryVersion, (version) => {
+        const p = parse(version)!;
+        const pre = p.prerelease.length > 0 ? `-${p.prerelease.join(".")}` : "";
+        const exact = `${p.major}.${p.minor}.${p.patch}${pre}`;
+        assert.ok(matches(req(`=${exact}`), version), `=${exact} matches ${version}`);
+        assert.ok(!matches(req(`=${p.major}.${p.minor}.${p.patch + 1}${pre}`), version));
+        assert.ok(!matches(req(`=${p.major}.${p.minor + 1}.${p.patch}${pre}`), version));
+        assert.equal(matches(req(`=${p.major}.${p.minor}.${p.patch}`), version), pre === "");
+        assert.equal(matches(req(`^${p.major}`), version), pre === "");
+      }),
+      { numRuns: 1000 },
     );
   });
 });

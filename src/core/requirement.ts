@@ -244,6 +244,26 @@ interface Parts {
 
 /** The numbers and pre-release of a validated version; build metadata is dropped. */
 function partsOf(version: Version): Parts {
+  // In place (a resolve matches thousands of listed versions): `M.m.p` up to `-` or `+`.
+  const plus = version.indexOf("+");
+  const end = plus < 0 ? version.length : plus;
+  const dash = version.indexOf("-");
+  const numbers = dash < 0 || dash > end ? end : dash;
+  const dot1 = version.indexOf(".");
+  const dot2 = dot1 < 0 ? -1 : version.indexOf(".", dot1 + 1);
+  const dot3 = dot2 < 0 ? -1 : version.indexOf(".", dot2 + 1);
+  if (dot1 > 0 && dot2 > dot1 + 1 && dot2 + 1 < numbers && (dot3 < 0 || dot3 > numbers)) {
+    return {
+      major: Number(version.slice(0, dot1)),
+      minor: Number(version.slice(dot1 + 1, dot2)),
+      patch: Number(version.slice(dot2 + 1, numbers)),
+      pre: numbers === end ? "" : version.slice(numbers + 1, end),
+    };
+  }
+  return splitParts(version);
+}
+
+function splitParts(version: Version): Parts {
   const plus = version.indexOf("+");
   const core = plus < 0 ? version : version.slice(0, plus);
   const dash = core.indexOf("-");

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import fc from "fast-check";
+import { arbitraryVersion } from "../../test/helpers/arbitrary-version.ts";
 import type { EkaError } from "./errors.ts";
 import type { Version } from "./types.ts";
-import { compareVersions, isVersion, parseVersion } from "./version.ts";
+import { compareVersions, isVersion, parseVersion, sortNewestFirst } from "./version.ts";
 
 describe("parseVersion", () => {
   it("accepts strict semver 2.0.0", () => {
@@ -92,5 +94,55 @@ describe("compareVersions", () => {
   it("is 0 only for identical text", () => {
     assert.equal(compareVersions("1.0.0" as Version, "1.0.0" as Version), 0);
     assert.notEqual(compareVersions("1.0.0+1" as Version, "1.0.0+01" as Version), 0);
+  });
+});
+
+describe("sortNewestFirst", () => {
+  it("orders as compareVersions does, reversed, whatever the versions", () => {
+    fc.assert(
+      fc.property(fc.array(arbitraryVersion, { maxLength: 60 }), (versions) => {
+        const items = versions.map((version, n) => ({ version, n }));
+        const expected = [...items].sort((a, b) => compareVersions(b.version, a.version));
+        assert.deepEqual(
+          sortNewestFirst(items).map((i) => i.version),
+          expected.map((i) => i.version),
+        );
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("orders numbers at the edges of the fast comparison", () => {
+    const edges = [
+      "1.0.999999",
+      "1.1.0",
+      "1.1.100000",
+      "1.0.1000000",
+      "1.999999.0",
+      "1.1000000.0",
+      "2.0.0",
+      "9007199254740991.0.0",
+      "123456789012345.1.0",
+      "1.1.100000-rc.1",
+      "1.1.100000+b",
+    ].map((v) => ({ version: parseVersion(v) }));
+    const expected = [...edges].sort((a, b) => compareVersions(b.version, a.version));
+    for (const order of [edges, [...edges].reverse()]) {
+      assert.deepEqual(sortNewestFirst(order), expected);
+    }
+  });
+
+  it("returns a new array and leaves the input as it was", () => {
+    const items = ["1.0.0", "1.10.0", "1.9.0"].map((v) => ({ version: parseVersion(v) }));
+    const sorted = sortNewestFirst(items);
+    assert.deepEqual(
+      sorted.map((i) => i.version),
+      ["1.10.0", "1.9.0", "1.0.0"],
+    );
+    assert.deepEqual(
+      items.map((i) => i.version),
+      ["1.0.0", "1.10.0", "1.9.0"],
+    );
+    assert.equal(sorted[0], items[1]);
   });
 });

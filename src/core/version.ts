@@ -79,3 +79,56 @@ export function compareVersions(a: Version, b: Version): number {
   if (byPrecedence !== 0) return byPrecedence;
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * `M.m.p` with no pre-release or build, as two exact numbers for `sortNewestFirst`: `M` and
+ * `m·10⁶ + p` (m, p < 10⁶, M < 2⁵³); false for anything else.
+ */
+function plainKey(version: string, high: Float64Array, low: Float64Array, i: number): boolean {
+  let part = 0;
+  let n = 0;
+  let digits = 0;
+  let major = 0;
+  let minor = 0;
+  for (let k = 0; k < version.length; k++) {
+    const c = version.charCodeAt(k);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 15) return false;
+      n = n * 10 + (c - 48);
+    } else if (c === 46 && digits > 0 && part < 2) {
+      if (part === 0) major = n;
+      else minor = n;
+      part++;
+      n = 0;
+      digits = 0;
+    } else return false;
+  }
+  if (part !== 2 || digits === 0 || minor >= 1e6 || n >= 1e6) return false;
+  high[i] = major;
+  low[i] = minor * 1e6 + n;
+  return true;
+}
+
+/**
+ * `items` in a new array, newest version first: the order of `compareVersions`, reversed. Plain
+ * `M.m.p` versions (a ref listing's usual thousands) compare as numbers, read once each;
+ * others through `compareVersions`.
+ */
+export function sortNewestFirst<T extends { readonly version: Version }>(items: readonly T[]): T[] {
+  const count = items.length;
+  const high = new Float64Array(count);
+  const low = new Float64Array(count);
+  const plain = new Uint8Array(count);
+  const order: number[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    order[i] = i;
+    plain[i] = plainKey(items[i]!.version, high, low, i) ? 1 : 0;
+  }
+  order.sort((a, b) => {
+    if (plain[a] === 1 && plain[b] === 1) return high[b]! - high[a]! || low[b]! - low[a]!;
+    return compareVersions(items[b]!.version, items[a]!.version);
+  });
+  const out: T[] = new Array(count);
+  for (let i = 0; i < count; i++) out[i] = items[order[i]!]!;
+  return out;
+}
