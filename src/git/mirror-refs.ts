@@ -12,6 +12,7 @@
  * Processes: one `git config` per lister, on the first `resolve` (remote names, `insteadOf`,
  * ssh and http settings); per listing, one `git upload-pack` for a local path or file://, one ssh
  * for ssh, none for git:// and http(s) (`git credential` when a server asks for credentials).
+ * A lister lists each (URL, prefixes) once: a lister lives for one command.
  */
 import { stat } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
@@ -44,7 +45,12 @@ export interface MirrorRef {
 export interface MirrorLister {
   /** A configured remote's name (when run inside a repository), a URL or a path. */
   resolve(mirror: string): Promise<Remote>;
-  /** The refs of `remote` starting with one of `prefixes` (all when empty), sorted by name. */
+  /**
+   * The refs of `remote` starting with one of `prefixes` (all when empty), sorted by name.
+   * Identical requests (same URL, same prefixes in the same order) made through one lister share
+   * one listing, in flight or done, failed or not: a listing started early (`eka resolve` starts
+   * its sets' listings as soon as the manifest is read) is the one the later request gets.
+   */
   list(remote: Remote, prefixes: readonly string[]): Promise<MirrorRef[]>;
 }
 
@@ -118,6 +124,9 @@ export async function openMirrorLister(
     },
   });
 
+  // By URL and prefixes: every listing this lister made (each caller gets its own array).
+  const listings = new Map<string, Promise<readonly MirrorRef[]>>();
+
   return {
     async resolve(mirror) {
       if (mirror.trim() === "") {
@@ -138,7 +147,13 @@ export async function openMirrorLister(
 
     async list(remote, prefixes) {
       checkRemoteUrl(remote.url);
-      return lister.list(remote.url, prefixes);
+      const key = [remote.url, ...prefixes].join("\0");
+      let listing = listings.get(key);
+      if (listing === undefined) {
+        listing = lister.list(remote.url, [...prefixes]);
+        listings.set(key, listing);
+      }
+      return [...(await listing)];
     },
   };
 }
