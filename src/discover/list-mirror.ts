@@ -11,9 +11,10 @@ import {
   type AtomId,
   atomId,
   type B3Digest,
-  compareVersions,
   EkaError,
   type GitOid,
+  isDigestText,
+  isVersion,
   type Label,
   parseB3Digest,
   parseLabel,
@@ -21,12 +22,20 @@ import {
   type Report,
   type SetId,
   setIdFromOid,
+  sortNewestFirst,
   type Version,
 } from "../core/index.ts";
 // The listing and ref-name modules, not git/index.ts: the barrel also loads the object store
 // (backends, object reader and writer, node:crypto), which a listing never needs (start-up).
 import { type MirrorLister, type MirrorRef, openMirrorLister } from "../git/mirror-refs.ts";
-import { atomRef, EKALA_PREFIX, INIT_REF, validateEkalaRef } from "../git/refs.ts";
+import {
+  atomRef,
+  atomsPrefix,
+  contentPrefix,
+  EKALA_PREFIX,
+  INIT_REF,
+  validateEkalaRef,
+} from "../git/refs.ts";
 
 export interface ListedVersion {
   readonly version: Version;
@@ -58,16 +67,69 @@ const VALIDATORS = { label: parseLabel, version: parseVersion, digest: parseB3Di
 /** What each kind of ref must point at (a tag is never right). */
 const EXPECTED = { atom: "a commit", content: "a commit", origin: "a commit", manifest: "a blob" };
 
-interface Found {
-  readonly ref: string;
-  readonly oid: GitOid;
+const ATOMS = atomsPrefix();
+const CONTENT = contentPrefix();
+
+/** What a listing says of one version of one label. */
+interface Entry {
+  readonly label: Label;
+  readonly version: Version;
+  /** Its atom ref; null until read. */
+  atom: MirrorRef | null;
+  /** Its first content ref and that ref's digest; null until read. */
+  content: MirrorRef | null;
+  digest: B3Digest | null;
+  /** Further content refs (rare: a version has one). */
+  more: { readonly ref: MirrorRef; readonly digest: B3Digest }[] | null;
+  /** The digest the content refs give (null: several); undefined: none does. */
+  chosen: B3Digest | null | undefined;
 }
 
-interface ContentRef extends Found {
-  readonly digest: B3Digest;
+/** The versions of one label, and the order in which their atom refs came. */
+interface LabelEntries {
+  readonly label: Label;
+  readonly byVersion: Map<Version, Entry>;
+  readonly atoms: Entry[];
 }
 
-/** Lists the set a mirror serves, from the listing `refs` of it. Pure apart from `report`. */
+/** `raw` when it is a valid label in canonical (NFKC) form, else null. */
+function canonicalLabel(raw: string): Label | null {
+  if (raw === "") return null;
+  try {
+    const label = parseLabel(raw);
+    return label === raw ? label : null;
+  } catch {
+    return null;
+  }
+}
+
+function entryOf(labels: LabelEntries, version: Version): Entry {
+  let entry = labels.byVersion.get(version);
+  if (entry === undefined) {
+    entry = {
+      label: labels.label,
+      version,
+      atom: null,
+      content: null,
+      digest: null,
+      more: null,
+      chosen: undefined,
+    };
+    labels.byVersion.set(version, entry);
+  }
+  return entry;
+}
+
+/**
+ * Lists the set a mirror serves, from the listing `refs` of it. Pure apart from `report`.
+ *
+ * A listing holds thousands of refs of a few labels, so the usual ones (atom and content refs
+ * whose label, version and digest are valid) are read in place: the label compared with the
+ * previous ref's, the version checked by core's memo, the digest by a character scan, and one
+ * record per version holds its atom and content refs. Anything else goes through
+ * `validateEkalaRef` (init, other kinds, malformed names), which says why a ref is skipped; the
+ * fast reading accepts only names it accepts, with the same components.
+ */
 export function readListing(
   display: string,
   refs: readonly MirrorRef[],
@@ -79,12 +141,88 @@ export function readListing(
     report.warn("EKA_REF_SKIPPED", `ignoring ${ref} on ${display}: ${why}`);
   };
   let init: MirrorRef | undefined;
-  const atoms = new Map<Label, Map<Version, Found>>();
-  const contents = new Map<string, ContentRef[]>();
+  const labels = new Map<Label, LabelEntries>();
+  /** Versions with content refs, in the order their first one came. */
+  const withContent: Entry[] = [];
+  const entriesOf = (label: Label): LabelEntries => {
+    let found = labels.get(label);
+    if (found === undefined) {
+      found = { label, byVersion: new Map(), atoms: [] };
+      labels.set(label, found);
+    }
+    return found;
+  };
+  const addAtom = (entries: LabelEntries, version: Version, ref: MirrorRef): void => {
+    const entry = entryOf(entries, version);
+    if (entry.atom === null) entries.atoms.push(entry);
+    entry.atom = ref;
+  };
+  const addContent = (
+    entries: LabelEntries,
+    version: Version,
+    ref: MirrorRef,
+    digest: B3Digest,
+  ): void => {
+    const entry = entryOf(entries, version);
+    if (entry.content === null) {
+      entry.content = ref;
+      entry.digest = digest;
+      withContent.push(entry);
+    } else if (entry.more === null) entry.more = [{ ref, digest }];
+    else entry.more.push({ ref, digest });
+  };
+  // The last label read, with its slash: refs come in runs of one label.
+  let last: LabelEntries | null = null;
+  let lastSlash = "";
   for (const ref of refs) {
-    const parsed = validateEkalaRef(ref.ref, VALIDATORS);
+    const name = ref.ref;
+    // The fast reading: `atoms/L/V` or `content/L/V/D`, every component valid and canonical.
+    let at = 0;
+    if (name.startsWith(ATOMS)) at = ATOMS.length;
+    else if (name.startsWith(CONTENT)) at = CONTENT.length;
+    if (at !== 0) {
+      let entries: LabelEntries | null = null;
+      if (last !== null && name.startsWith(lastSlash, at)) entries = last;
+      else {
+        const slash = name.indexOf("/", at);
+        const label = slash < 0 ? null : canonicalLabel(name.slice(at, slash));
+        if (label !== null) {
+          entries = last = entriesOf(label);
+          lastSlash = `${label}/`;
+        }
+      }
+      if (entries !== null) {
+        const from = at + lastSlash.length;
+        const slash = name.indexOf("/", from);
+        if (at === ATOMS.length && slash < 0 && from < name.length) {
+          const version = name.slice(from);
+          if (isVersion(version)) {
+            if (ref.peeled !== null) {
+              skip(
+                name,
+                `it names an annotated tag (of ${ref.peeled}), where a commit is expected`,
+              );
+            } else addAtom(entries, version as Version, ref);
+            continue;
+          }
+        } else if (at === CONTENT.length && slash > from && name.indexOf("/", slash + 1) < 0) {
+          const version = name.slice(from, slash);
+          const digest = name.slice(slash + 1);
+          if (isVersion(version) && isDigestText(digest)) {
+            if (ref.peeled !== null) {
+              skip(
+                name,
+                `it names an annotated tag (of ${ref.peeled}), where a commit is expected`,
+              );
+            } else addContent(entries, version as Version, ref, digest as B3Digest);
+            continue;
+          }
+        }
+      }
+    }
+    const parsed = validateEkalaRef(name, VALIDATORS);
     if (parsed.kind === "unknown") {
-      skip(ref.ref, parsed.reason);
+      skip(name, parsed.reason);
       continue;
     }
     if (parsed.kind === "init") {
@@ -93,22 +231,17 @@ export function readListing(
     }
     if (ref.peeled !== null) {
       skip(
-        ref.ref,
+        name,
         `it names an annotated tag (of ${ref.peeled}), where ${EXPECTED[parsed.kind]} is expected`,
       );
       continue;
     }
-    if (parsed.kind === "atom") {
-      const versions = atoms.get(parsed.label) ?? new Map<Version, Found>();
-      versions.set(parsed.version, ref);
-      atoms.set(parsed.label, versions);
-    } else if (parsed.kind === "content") {
-      const key = `${parsed.label}/${parsed.version}`;
-      const list = contents.get(key) ?? [];
-      list.push({ ...ref, digest: parsed.digest });
-      contents.set(key, list);
+    if (parsed.kind === "atom") addAtom(entriesOf(parsed.label), parsed.version, ref);
+    else if (parsed.kind === "content") {
+      addContent(entriesOf(parsed.label), parsed.version, ref, parsed.digest);
     }
   }
+
   if (init === undefined) {
     throw new EkaError("EKA_NOT_INITIALIZED", `${display} serves no set: it has no ${INIT_REF}`, {
       where: display,
@@ -125,38 +258,65 @@ export function readListing(
   const setId = setIdFromOid(init.oid);
 
   // Content refs: each must sit next to an atom ref and point where it points.
-  const digests = new Map<string, B3Digest | null>();
-  for (const [key, list] of contents) {
-    const [label, version] = key.split("/") as [Label, Version];
-    const atom = atoms.get(label)?.get(version);
-    const good: ContentRef[] = [];
-    for (const content of list) {
-      if (atom === undefined) skip(content.ref, `there is no ${atomRef(label, version)}`);
+  for (const entry of withContent) {
+    const atom = entry.atom;
+    const count = entry.more === null ? 1 : 1 + entry.more.length;
+    let good = 0;
+    let digest: B3Digest | null = null;
+    for (let n = 0; n < count; n++) {
+      const content = n === 0 ? entry.content! : entry.more![n - 1]!.ref;
+      if (atom === null) skip(content.ref, `there is no ${atomRef(entry.label, entry.version)}`);
       else if (content.oid !== atom.oid) {
         skip(content.ref, `it points at ${content.oid}, but ${atom.ref} points at ${atom.oid}`);
-      } else good.push(content);
+      } else {
+        good++;
+        digest = n === 0 ? entry.digest : entry.more![n - 1]!.digest;
+      }
     }
-    if (good.length > 1) {
-      for (const content of good)
-        skip(content.ref, `${label}@${version} has ${good.length} content refs`);
-      digests.set(key, null);
-    } else if (good.length === 1) digests.set(key, good[0]!.digest);
+    if (good > 1) {
+      for (let n = 0; n < count; n++) {
+        const content = n === 0 ? entry.content! : entry.more![n - 1]!.ref;
+        if (content.oid === atom!.oid) {
+          skip(content.ref, `${entry.label}@${entry.version} has ${good} content refs`);
+        }
+      }
+      entry.chosen = null;
+    } else if (good === 1) entry.chosen = digest;
   }
 
   const listed: ListedAtom[] = [];
-  for (const [label, versions] of [...atoms].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const rows: ListedVersion[] = [];
-    for (const [version, found] of versions) {
-      const content = digests.get(`${label}/${version}`) ?? null;
-      if (!digests.has(`${label}/${version}`)) {
-        report.warn("EKA_CONTENT_MISSING", `${label}@${version} on ${display} has no content ref`);
+  const sorted = [...labels.values()].sort((a, b) =>
+    a.label < b.label ? -1 : a.label > b.label ? 1 : 0,
+  );
+  for (const { label, atoms } of sorted) {
+    if (atoms.length === 0) continue;
+    const rows: ListedVersion[] = new Array(atoms.length);
+    for (let n = 0; n < atoms.length; n++) {
+      const entry = atoms[n]!;
+      if (entry.chosen === undefined) {
+        report.warn(
+          "EKA_CONTENT_MISSING",
+          `${label}@${entry.version} on ${display} has no content ref`,
+        );
       }
-      rows.push({ version, commit: found.oid, content });
+      rows[n] = { version: entry.version, commit: entry.atom!.oid, content: entry.chosen ?? null };
     }
-    rows.sort((a, b) => compareVersions(b.version, a.version));
-    listed.push({ label, id: atomId(setId, label), versions: rows });
+    listed.push(listedAtom(setId, label, sortNewestFirst(rows)));
   }
   return { mirror: display, setId, atoms: listed, skipped };
+}
+
+/** A listed atom whose id (a BLAKE3 hash, which resolving never needs) is made when read. */
+function listedAtom(setId: SetId, label: Label, versions: readonly ListedVersion[]): ListedAtom {
+  let id: AtomId | undefined;
+  return {
+    label,
+    get id() {
+      id ??= atomId(setId, label);
+      return id;
+    },
+    versions,
+  };
 }
 
 /** Resolves `mirror` (remote name, URL or path) and lists it with one ref listing. */

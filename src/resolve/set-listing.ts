@@ -10,12 +10,12 @@
  * - one that lacks versions another has is behind: a warning.
  */
 import {
-  compareVersions,
   EkaError,
   type GitOid,
   type Label,
   type Report,
   type SetId,
+  sortNewestFirst,
   type Tag,
   type Version,
 } from "../core/index.ts";
@@ -138,6 +138,7 @@ export function mergeListings(
   listings: readonly { readonly mirror: string; readonly listing: MirrorListing }[],
   report: Report,
 ): SetView {
+  if (listings.length === 1) return oneListing(name, id, listings[0]!);
   const byLabel = new Map<Label, Map<Version, Held[]>>();
   for (const { mirror, listing } of listings) {
     for (const atom of listing.atoms) {
@@ -203,8 +204,7 @@ export function mergeListings(
       const content = digest?.content ?? null;
       list.push({ version, commit: first.commit, content, mirrors });
     }
-    list.sort((a, b) => compareVersions(b.version, a.version));
-    candidates.set(label, list);
+    candidates.set(label, sortNewestFirst(list));
   }
   for (const [mirror, lacks] of missing) {
     const shown =
@@ -217,4 +217,26 @@ export function mergeListings(
     mirrors: listings.map((l) => l.mirror),
     versions: (label) => candidates.get(label) ?? [],
   };
+}
+
+/**
+ * `mergeListings` of one mirror: nothing to compare, nobody behind; its versions as they are
+ * (one `mirrors` list shared by all: nobody changes it).
+ */
+function oneListing(
+  name: Tag,
+  id: SetId,
+  { mirror, listing }: { readonly mirror: string; readonly listing: MirrorListing },
+): SetView {
+  const mirrors: readonly string[] = [mirror];
+  const candidates = new Map<Label, AtomCandidate[]>();
+  for (const atom of listing.atoms) {
+    const list = candidates.get(atom.label) ?? [];
+    for (const v of atom.versions) {
+      list.push({ version: v.version, commit: v.commit, content: v.content, mirrors });
+    }
+    candidates.set(atom.label, list);
+  }
+  for (const [label, list] of candidates) candidates.set(label, sortNewestFirst(list));
+  return { name, id, mirrors, versions: (label) => candidates.get(label) ?? [] };
 }

@@ -5,9 +5,21 @@
  */
 import { atomId } from "../../../core/atom-id.ts";
 import { EkaError } from "../../../core/errors.ts";
-import { formatRequirement, highestMatch, matches } from "../../../core/requirement.ts";
-import type { Version } from "../../../core/types.ts";
+import { formatRequirement, matches, type Requirement } from "../../../core/requirement.ts";
 import type { AtomCandidate, Resolver } from "../../types.ts";
+
+/**
+ * The candidate with a content digest that `req` chooses: the highest match, which in a set
+ * view's list (newest first, `compareVersions` order) is the first one. The list holds a
+ * thousand versions where the requirement wants the newest: no sorting, nothing else read.
+ */
+export function newestMatch(
+  req: Requirement,
+  candidates: readonly AtomCandidate[],
+): AtomCandidate | null {
+  for (const c of candidates) if (c.content !== null && matches(req, c.version)) return c;
+  return null;
+}
 
 export const atomResolver: Resolver<"atom"> = {
   kind: "atom",
@@ -15,12 +27,10 @@ export const atomResolver: Resolver<"atom"> = {
   async resolve(request, ctx) {
     const view = await ctx.atomSet(request.set);
     const all = view.versions(request.label);
-    const usable = all.filter((c) => c.content !== null);
-    const byVersion = new Map<Version, AtomCandidate>(usable.map((c) => [c.version, c]));
-    const best = highestMatch(request.requirement, byVersion.keys());
-    const where = view.mirrors.join(", ");
-    if (best === null) {
-      const existing = usable.map((c) => c.version);
+    const chosen = newestMatch(request.requirement, all);
+    if (chosen === null) {
+      const where = view.mirrors.join(", ");
+      const existing = all.filter((c) => c.content !== null).map((c) => c.version);
       throw new EkaError(
         "EKA_NO_MATCHING_VERSION",
         existing.length === 0
@@ -41,7 +51,6 @@ export const atomResolver: Resolver<"atom"> = {
         },
       );
     }
-    const chosen = byVersion.get(best)!;
     return {
       type: "atom",
       label: request.label,
