@@ -35,12 +35,6 @@ export interface TreeEntry {
   readonly name: string;
 }
 
-/** An index entry: the mode and blob git records for a path. */
-export interface IndexEntry {
-  readonly mode: string;
-  readonly oid: GitOid;
-}
-
 /** One change in an atomic local ref transaction. */
 export type RefUpdate =
   /** Create `ref`; fails when it already exists. */
@@ -105,8 +99,6 @@ export interface GitBackend {
    */
   readObjectStream(oid: GitOid, sink: ObjectSink): Promise<void>;
   hasObject(oid: GitOid): Promise<boolean>;
-  /** An object's type and size (without reading it); null when absent. */
-  objectInfo(oid: GitOid): Promise<{ type: ObjectType; size: number } | null>;
   readTree(oid: GitOid): Promise<TreeEntry[]>;
   /** The entry at `path` (slash-separated) inside a commit's or tree's tree; null when absent. */
   readPath(
@@ -129,22 +121,6 @@ export interface GitBackend {
    * a bare repository. Never writes (no opportunistic index refresh).
    */
   worktreeChanges(commit: GitOid): Promise<string[]>;
-  /**
-   * The plain index entries under the directories `paths` (repository-relative; `""` is the
-   * root): stage 0, not flagged assume-unchanged or skip-worktree (for those git does not look
-   * at the file). Path → the entry's mode and blob. Empty for a bare repository; one process
-   * whatever the number of paths.
-   */
-  plainIndexEntries(paths: readonly string[]): Promise<Map<string, IndexEntry>>;
-  /**
-   * Of `paths` (files, repository-relative), those whose working-tree bytes may differ from
-   * the blob's although git finds the file unchanged: an attribute converts them (`filter`,
-   * `ident`, `working-tree-encoding`, or end-of-line conversion by `text`, `eol`, `crlf`), or,
-   * for all of them, `core.autocrlf` is on or git's stat checks are weakened
-   * (`core.checkStat=minimal`, `core.trustCtime=false`, `core.ignoreStat`, `core.fsmonitor`).
-   * Two processes whatever the number of paths.
-   */
-  convertedPaths(paths: readonly string[]): Promise<Set<string>>;
   /** `Name <email> <unix-time> <tz>` as git would write it now. */
   ident(kind: "author" | "committer"): Promise<string>;
 

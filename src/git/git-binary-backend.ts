@@ -21,7 +21,6 @@ import { type GitOid, parseGitOid } from "../core/types.ts";
 import type {
   GitBackend,
   GitObject,
-  IndexEntry,
   ObjectFormat,
   ObjectSink,
   ObjectType,
@@ -331,60 +330,6 @@ export class GitBinaryBackend implements GitBackend {
     return [...paths].sort();
   }
 
-  async plainIndexEntries(paths: readonly string[]): Promise<Map<string, IndexEntry>> {
-    const entries = new Map<string, IndexEntry>();
-    if (this.workTree === null || paths.length === 0) return entries;
-    // Pathspecs are taken literally; very many of them go unsaid (the whole index, filtered here).
-    const dirs = paths.map((p) => (p === "" ? "." : p));
-    const spec = dirs.reduce((n, p) => n + p.length + 1, 0) <= 64 * 1024 ? dirs : ["."];
-    const args = ["--literal-pathspecs", "ls-files", "-s", "-v", "-z", "--full-name", "--"];
-    const listed = await this.#run([...args, ...spec]);
-    if (listed.code !== 0) throw gitFailed(["ls-files", "-s", "-v"], listed);
-    const inside = (path: string) =>
-      paths.some((p) => p === "" || path === p || path.startsWith(`${p}/`));
-    for (const record of splitNul(listed.stdout)) {
-      // `<tag> <mode> <oid> <stage>\t<path>`: tag `H` is a plain tracked entry (lowercase:
-      // assume-unchanged, `S`: skip-worktree); only stage 0 is merged.
-      const tab = record.indexOf(0x09);
-      if (tab < 0 || record[0] !== 0x48 || record[1] !== 0x20) continue;
-      const [mode, oid, stage] = record.subarray(2, tab).toString("latin1").split(" ");
-      const pathBytes = record.subarray(tab + 1);
-      const path = pathBytes.toString("utf8");
-      // A name that is not valid UTF-8 cannot be named back exactly: left to the objects.
-      if (stage !== "0" || !Buffer.from(path, "utf8").equals(pathBytes) || !inside(path)) continue;
-      if (mode === undefined || oid === undefined) continue;
-      entries.set(path, { mode, oid: this.#oid(oid, "git ls-files") });
-    }
-    return entries;
-  }
-
-  async convertedPaths(paths: readonly string[]): Promise<Set<string>> {
-    const converted = new Set<string>();
-    if (paths.length === 0) return converted;
-    const names = ["text", "eol", "crlf", "filter", "ident", "working-tree-encoding"];
-    const input = `${paths.join("\0")}\0`;
-    const [config, attrs] = await Promise.all([
-      this.#run(["config", "-z", "--get-regexp", TRUST_CONFIG]),
-      this.#run(["check-attr", "--stdin", "-z", ...names], { input }),
-    ]);
-    if (config.code !== 0 && config.code !== 1) throw gitFailed(["config"], config);
-    if (!trustsWorktree(config.stdout.toString("utf8"))) return new Set(paths);
-    if (attrs.code !== 0) throw gitFailed(["check-attr"], attrs);
-    const fields = attrs.stdout.toString("utf8").split("\0");
-    const values = new Map<string, Map<string, string>>();
-    for (let i = 0; i + 2 < fields.length; i += 3) {
-      const path = fields[i]!;
-      const byName = values.get(path) ?? new Map<string, string>();
-      values.set(path, byName);
-      byName.set(fields[i + 1]!, fields[i + 2]!);
-    }
-    for (const path of paths) {
-      const attr = values.get(path);
-      if (attr === undefined || converts(attr)) converted.add(path);
-    }
-    return converted;
-  }
-
   async ident(kind: "author" | "committer"): Promise<string> {
     const name = kind === "author" ? "GIT_AUTHOR_IDENT" : "GIT_COMMITTER_IDENT";
     const result = await this.#run(["var", name]);
@@ -416,11 +361,6 @@ export class GitBinaryBackend implements GitBackend {
 
   async hasObject(oid: GitOid): Promise<boolean> {
     return (await this.#reader.info(this.#check(oid))) !== null;
-  }
-
-  async objectInfo(oid: GitOid): Promise<{ type: ObjectType; size: number } | null> {
-    const info = await this.#reader.info(this.#check(oid));
-    return info === null ? null : { type: info.type, size: info.size };
   }
 
   async readTree(oid: GitOid): Promise<TreeEntry[]> {
@@ -737,71 +677,4 @@ function parsePorcelain(stdout: string): PushStatus[] {
     });
   }
   return statuses;
-}
-
-/**
- * The settings that decide whether a stat-clean index entry's file holds the blob's bytes:
- * `core.autocrlf` converts them; `core.checkStat=minimal`, `core.trustCtime=false`,
- * `core.ignoreStat` and `core.fsmonitor` make git trust less than a file's full stat data.
- */
-const TRUST_CONFIG = "^core\\.(autocrlf|checkstat|trustctime|ignorestat|fsmonitor)$";
-
-/** Whether `git config -z --get-regexp TRUST_CONFIG` output leaves git's defaults in force. */
-function trustsWorktree(out: string): boolean {
-  const falsy = ["false", "no", "off", "0", ""];
-  const values = new Map<string, string>();
-  for (const record of out.split("\0")) {
-    if (record === "") continue;
-    const newline = record.indexOf("\n");
-    const key = (newline < 0 ? record : record.slice(0, newline)).toLowerCase();
-    // The last value wins, as git reads it; a key without `=` is boolean true.
-    values.set(
-      key,
-      newline < 0
-        ? "true"
-        : record
-            .slice(newline + 1)
-            .trim()
-            .toLowerCase(),
-    );
-  }
-  const is = (key: string, allowed: readonly (string | undefined)[]) =>
-    allowed.includes(values.get(key));
-  return (
-    is("core.autocrlf", [undefined, ...falsy]) &&
-    is("core.checkstat", [undefined, "default"]) &&
-    is("core.trustctime", [undefined, "true", "yes", "on", "1"]) &&
-    is("core.ignorestat", [undefined, ...falsy]) &&
-    is("core.fsmonitor", [undefined, ...falsy])
-  );
-}
-
-/** The records of a NUL-separated output (the empty one after the last NUL dropped). */
-function splitNul(out: Buffer): Buffer[] {
-  const records: Buffer[] = [];
-  let start = 0;
-  for (let end = out.indexOf(0); end >= 0; end = out.indexOf(0, start)) {
-    records.push(out.subarray(start, end));
-    start = end + 1;
-  }
-  return records;
-}
-
-/**
- * Whether attributes (`git check-attr` values) make checkout and add convert a file's bytes
- * (gitattributes(5); convert.c): a filter driver, `ident`, an encoding, or end-of-line
- * conversion, which `text` unset turns off and `eol` or `crlf` turn on when `text` is unspecified.
- */
-function converts(attr: ReadonlyMap<string, string>): boolean {
-  const off = (name: string) => {
-    const value = attr.get(name);
-    return value === "unspecified" || value === "unset";
-  };
-  if (!off("filter") || !off("ident") || !off("working-tree-encoding")) return true;
-  const text = attr.get("text");
-  if (text === "unset") return false;
-  if (text !== "unspecified") return true;
-  const crlf = attr.get("crlf");
-  if (crlf === "unset") return false;
-  return crlf !== "unspecified" || attr.get("eol") !== "unspecified";
 }

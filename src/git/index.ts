@@ -2,7 +2,6 @@
 export type {
   GitBackend,
   GitObject,
-  IndexEntry,
   ObjectFormat,
   ObjectSink,
   ObjectType,

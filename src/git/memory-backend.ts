@@ -10,7 +10,6 @@ import type { GitOid } from "../core/types.ts";
 import type {
   GitBackend,
   GitObject,
-  IndexEntry,
   ObjectFormat,
   ObjectSink,
   ObjectType,
@@ -237,16 +236,6 @@ export class MemoryBackend implements GitBackend {
     return []; // no working tree
   }
 
-  async plainIndexEntries(_paths: readonly string[]): Promise<Map<string, IndexEntry>> {
-    this.#open();
-    return new Map(); // no index
-  }
-
-  async convertedPaths(_paths: readonly string[]): Promise<Set<string>> {
-    this.#open();
-    return new Set(); // no attributes
-  }
-
   async ident(_kind: "author" | "committer"): Promise<string> {
     this.#open();
     return this.#ident ?? `Eka Test <test@eka.invalid> ${Math.floor(Date.now() / 1000)} +0000`;
@@ -274,12 +263,6 @@ export class MemoryBackend implements GitBackend {
   async hasObject(oid: GitOid): Promise<boolean> {
     this.#open();
     return this.#objects.has(this.#check(oid));
-  }
-
-  async objectInfo(oid: GitOid): Promise<{ type: ObjectType; size: number } | null> {
-    this.#open();
-    const object = this.#objects.get(this.#check(oid));
-    return object === undefined ? null : { type: object.type, size: object.data.length };
   }
 
   async readTree(oid: GitOid): Promise<TreeEntry[]> {

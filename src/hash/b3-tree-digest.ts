@@ -11,14 +11,10 @@
  * `100664` or zero-padded `040000`, which `git fsck --strict` rejects too) is
  * `EKA_OBJECT_INVALID`, never silently normalised.
  *
- * Trees always come from git objects (they are small, and they alone say which names, modes and
- * blobs the atom holds); blobs are streamed through the hash as they come off the reader, so
- * memory stays small whatever a file's size. With `worktree`, a blob git vouches its
- * checked-out file holds byte for byte (`worktree-files.ts`) is hashed from that file instead, on
- * worker threads in parallel (`b3-file-pool.ts`): the same bytes, so the same digest, at the
- * speed of `b3sum` rather than of inflating objects. A tree's entries are all asked for before
- * any answer is awaited (up to 512 blob reads in flight), so the one `cat-file` process always
- * has work queued. Objects met twice (same
+ * Computed from git objects alone, never a checkout: trees are read whole (they are small), blobs
+ * are streamed through the hash as they come off the reader, so memory stays small whatever a
+ * file's size. A tree's entries are all asked for before any answer is awaited (up to 512 blob
+ * reads in flight), so the one `cat-file` process always has work queued. Objects met twice (same
  * oid) are hashed once per call.
  */
 import {
@@ -37,7 +33,6 @@ import {
 } from "../git/index.ts";
 import { type Blake3, blake3, createBlake3 } from "./blake3.ts";
 import { Limit } from "./limit.ts";
-import type { WorktreeFiles } from "./worktree-files.ts";
 
 /** What has been hashed so far in one `b3TreeDigest` call. */
 export interface B3Progress {
@@ -45,18 +40,11 @@ export interface B3Progress {
   readonly objects: number;
   /** Their bytes, headers not counted. */
   readonly bytes: number;
-  /** Of the blobs, those hashed from their working-tree file. */
-  readonly fromWorktree: number;
 }
 
 export interface B3TreeDigestOptions {
   /** Called after each object is hashed, with the totals so far. */
   readonly onProgress?: (progress: B3Progress) => void;
-  /**
-   * Where the tree is checked out: `files` opened for a commit whose tree at `path` (the atom's
-   * directory, repository-relative) is the tree hashed. Ignored when it is not.
-   */
-  readonly worktree?: { readonly files: WorktreeFiles; readonly path: string };
 }
 
 const TREE_MODE = "40000";
@@ -71,14 +59,7 @@ export async function b3TreeDigest(
   tree: GitOid,
   options: B3TreeDigestOptions = {},
 ): Promise<B3Digest> {
-  let base: string | null = null;
-  const worktree = options.worktree;
-  if (worktree !== undefined && worktree.files.size > 0) {
-    const at = await repo.readPath(worktree.files.commit, worktree.path);
-    if (at !== null && at.type === "tree" && at.oid === tree) base = worktree.path;
-  }
-  const hasher = new TreeHasher(repo, options, base === null ? null : worktree!.files);
-  return b3DigestFromBytes(await hasher.tree(tree, "", base));
+  return b3DigestFromBytes(await new TreeHasher(repo, options).tree(tree, ""));
 }
 
 class TreeHasher {
@@ -87,51 +68,34 @@ class TreeHasher {
   readonly #trees = new Map<GitOid, Promise<Uint8Array>>();
   readonly #blobs = new Map<GitOid, Promise<Uint8Array>>();
   readonly #reads = new Limit(BLOB_READS_IN_FLIGHT);
-  readonly #worktree: WorktreeFiles | null;
   #objects = 0;
   #bytes = 0;
-  #fromWorktree = 0;
 
-  constructor(repo: GitBackend, options: B3TreeDigestOptions, worktree: WorktreeFiles | null) {
+  constructor(repo: GitBackend, options: B3TreeDigestOptions) {
     this.#repo = repo;
     this.#onProgress = options.onProgress;
-    this.#worktree = worktree;
   }
 
-  /**
-   * The raw digest of a tree; `path` is where it sits in the atom ("" for the root), `disk`
-   * where it sits in the repository when its files may be read from the working tree (null
-   * when not, or when a name on the way is not valid UTF-8, so cannot be named exactly).
-   */
-  tree(oid: GitOid, path: string, disk: string | null): Promise<Uint8Array> {
+  /** The raw digest of a tree; `path` is where it sits in the atom ("" for the root). */
+  tree(oid: GitOid, path: string): Promise<Uint8Array> {
     let digest = this.#trees.get(oid);
     if (digest === undefined) {
-      digest = this.#hashTree(oid, path, disk);
+      digest = this.#hashTree(oid, path);
       this.#trees.set(oid, digest);
     }
     return digest;
   }
 
-  blob(oid: GitOid, path: string, mode: string, disk: string | null): Promise<Uint8Array> {
+  blob(oid: GitOid, path: string): Promise<Uint8Array> {
     let digest = this.#blobs.get(oid);
     if (digest === undefined) {
-      const files = this.#worktree;
-      const fromFile = disk === null || files === null ? null : files.digestOf(disk, mode, oid);
-      digest =
-        fromFile === null
-          ? this.#reads.run(() => this.#hashBlob(oid, path))
-          : fromFile.then((file) => {
-              if (file === null) return this.#reads.run(() => this.#hashBlob(oid, path));
-              this.#fromWorktree += 1;
-              this.#done(file.size);
-              return file.digest;
-            });
+      digest = this.#reads.run(() => this.#hashBlob(oid, path));
       this.#blobs.set(oid, digest);
     }
     return digest;
   }
 
-  async #hashTree(oid: GitOid, path: string, disk: string | null): Promise<Uint8Array> {
+  async #hashTree(oid: GitOid, path: string): Promise<Uint8Array> {
     const object = await this.#repo.readObject(oid);
     if (object.type !== "tree") throw wrongType(oid, path, "tree", object.type);
     const entries = parseTree(object.data, this.#repo.objectFormat);
@@ -140,11 +104,7 @@ class TreeHasher {
     const digests = await Promise.all(
       entries.map((entry) => {
         const child = join(path, entry.name);
-        const exact = disk !== null && Buffer.from(entry.name, "utf8").equals(entry.nameBytes);
-        const onDisk = exact ? join(disk, entry.name) : null;
-        return entry.mode === TREE_MODE
-          ? this.tree(entry.oid, child, onDisk)
-          : this.blob(entry.oid, child, entry.mode, onDisk);
+        return entry.mode === TREE_MODE ? this.tree(entry.oid, child) : this.blob(entry.oid, child);
       }),
     );
     this.#done(object.data.length);
@@ -162,11 +122,7 @@ class TreeHasher {
   #done(bytes: number): void {
     this.#objects += 1;
     this.#bytes += bytes;
-    this.#onProgress?.({
-      objects: this.#objects,
-      bytes: this.#bytes,
-      fromWorktree: this.#fromWorktree,
-    });
+    this.#onProgress?.({ objects: this.#objects, bytes: this.#bytes });
   }
 }
 

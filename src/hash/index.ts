@@ -29,4 +29,3 @@ export {
   sha256FromSri,
   sriFromNixBase32,
 } from "./sha256.ts";
-export { WorktreeFiles, type WorktreeFilesOptions } from "./worktree-files.ts";

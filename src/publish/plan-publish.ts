@@ -11,8 +11,7 @@
  *
  * Processes: a fixed number whatever the atom count (rev-parse, show-ref, `git remote` and
  * `ls-remote --get-url` for the remote, one `ls-remote`, one `for-each-ref`, one ancestry check,
- * two for the working-tree comparison and three more to find the checked-out files that may be
- * hashed instead of their blobs); every object read goes through the one batch reader.
+ * two for the working-tree comparison); every object read goes through the one batch reader.
  */
 import {
   EkaError,
@@ -22,7 +21,7 @@ import {
   setIdFromOid,
 } from "../core/index.ts";
 import { EKALA_PREFIX, type GitBackend, hashObject, INIT_REF, type Remote } from "../git/index.ts";
-import { b3TreeDigest, WorktreeFiles } from "../hash/index.ts";
+import { b3TreeDigest } from "../hash/index.ts";
 import { diagnosticsOf, readLocalIdentity } from "../workspace/index.ts";
 import { publishedRefProblems } from "./check-published.ts";
 import { type AtomFacts, classifyAtom, RefIndex } from "./classify-atom.ts";
@@ -70,16 +69,9 @@ export async function planPublish(
   }
   // Everything below depends only on the source and the identity: ask git for all of it at once
   // (each answer is a process or batch reads), then judge the answers in the protocol's order.
-  const sourceSet = readSourceSet(repo, source, rev);
-  // How the working tree differs from the source (for a warning), and the atoms' checked-out
-  // files git vouches hold the source's blobs (hashed instead of inflating them).
-  const worktree = sourceSet.then(
-    (set) => WorktreeFiles.open(repo, source, atomPaths(set, request.paths ?? [])),
-    () => WorktreeFiles.open(repo, source, []),
-  );
-  const [descends, setRead, remoteRead, localRefs, files] = await Promise.all([
+  const [descends, setRead, remoteRead, localRefs, changes] = await Promise.all([
     repo.isAncestor(init, source),
-    settle(sourceSet),
+    settle(readSourceSet(repo, source, rev)),
     settle(
       chooseRemote(repo, request.remote, report).then(async (remote) => ({
         remote,
@@ -87,7 +79,7 @@ export async function planPublish(
       })),
     ),
     repo.listRefs([EKALA_PREFIX]),
-    worktree,
+    repo.worktreeChanges(source),
   ]);
   if (!descends) {
     throw new EkaError(
@@ -111,9 +103,9 @@ export async function planPublish(
       request.remote,
     );
   }
-  warnIfWorktreeDiffers(await files.changes, rev, set, atoms, report);
+  warnIfWorktreeDiffers(changes, rev, set, atoms, report);
 
-  const facts = await atomFacts(repo, source, atoms, files, report);
+  const facts = await atomFacts(repo, source, atoms, report);
   const local = new RefIndex(localRefs);
   const context = {
     target: remoteRefs === null ? local : new RefIndex(remoteRefs),
@@ -132,12 +124,6 @@ export async function planPublish(
     }
   }
   return { setId: setIdFromOid(init), rev, source, remote, atoms: planned };
-}
-
-/** The directories of the atoms named by `paths` that are listed (all when `paths` is empty). */
-function atomPaths(set: SourceSet, paths: readonly string[]): string[] {
-  const listed = set.atoms.map((a) => a.path);
-  return paths.length === 0 ? listed : listed.filter((p) => paths.includes(p));
 }
 
 /** The atoms named by `paths` (all when empty); a path that is not a listed atom is an error. */
@@ -253,7 +239,6 @@ async function atomFacts(
   repo: GitBackend,
   source: GitOid,
   atoms: readonly SourceAtom[],
-  files: WorktreeFiles,
   report: Report,
 ): Promise<AtomFacts[]> {
   let done = 0;
@@ -261,9 +246,7 @@ async function atomFacts(
   report.progress(task, 0, atoms.length);
   const results = await mapLimit(atoms, HASH_CONCURRENCY, async (atom) => {
     try {
-      const content = await b3TreeDigest(repo, atom.extra.tree, {
-        worktree: { files, path: atom.path },
-      });
+      const content = await b3TreeDigest(repo, atom.extra.tree);
       const { label, version } = atom.manifest;
       const bytes = formatAtomCommit({
         tree: atom.extra.tree,
