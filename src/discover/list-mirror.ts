@@ -81,6 +81,8 @@ interface Entry {
   digest: B3Digest | null;
   /** Further content refs (rare: a version has one). */
   more: { readonly ref: MirrorRef; readonly digest: B3Digest }[] | null;
+  /** Its place in its label's `atoms`; -1 until its atom ref is read. */
+  atomAt: number;
   /** The digest the content refs give (null: several); undefined: none does. */
   chosen: B3Digest | null | undefined;
 }
@@ -90,6 +92,8 @@ interface LabelEntries {
   readonly label: Label;
   readonly byVersion: Map<Version, Entry>;
   readonly atoms: Entry[];
+  /** Where in `atoms` the next content ref is expected. */
+  next: number;
 }
 
 /** `raw` when it is a valid label in canonical (NFKC) form, else null. */
@@ -113,6 +117,7 @@ function entryOf(labels: LabelEntries, version: Version): Entry {
       content: null,
       digest: null,
       more: null,
+      atomAt: -1,
       chosen: undefined,
     };
     labels.byVersion.set(version, entry);
@@ -147,29 +152,24 @@ export function readListing(
   const entriesOf = (label: Label): LabelEntries => {
     let found = labels.get(label);
     if (found === undefined) {
-      found = { label, byVersion: new Map(), atoms: [] };
+      found = { label, byVersion: new Map(), atoms: [], next: 0 };
       labels.set(label, found);
     }
     return found;
   };
   const addAtom = (entries: LabelEntries, version: Version, ref: MirrorRef): void => {
     const entry = entryOf(entries, version);
-    if (entry.atom === null) entries.atoms.push(entry);
+    if (entry.atom === null) entry.atomAt = entries.atoms.push(entry) - 1;
     entry.atom = ref;
   };
-  const addContent = (
-    entries: LabelEntries,
-    version: Version,
-    ref: MirrorRef,
-    digest: B3Digest,
-  ): void => {
-    const entry = entryOf(entries, version);
+  const addContent = (entries: LabelEntries, entry: Entry, ref: MirrorRef, digest: string) => {
+    if (entry.atomAt >= 0) entries.next = entry.atomAt + 1;
     if (entry.content === null) {
       entry.content = ref;
-      entry.digest = digest;
+      entry.digest = digest as B3Digest;
       withContent.push(entry);
-    } else if (entry.more === null) entry.more = [{ ref, digest }];
-    else entry.more.push({ ref, digest });
+    } else if (entry.more === null) entry.more = [{ ref, digest: digest as B3Digest }];
+    else entry.more.push({ ref, digest: digest as B3Digest });
   };
   // The last label read, with its slash: refs come in runs of one label.
   let last: LabelEntries | null = null;
@@ -206,15 +206,22 @@ export function readListing(
             continue;
           }
         } else if (at === CONTENT.length && slash > from && name.indexOf("/", slash + 1) < 0) {
-          const version = name.slice(from, slash);
+          // Content refs mostly come in the order of the atom refs: the next atom's version is
+          // compared in place before the version is cut out and looked up.
+          const next = entries.atoms[entries.next];
+          const known =
+            next !== undefined &&
+            slash - from === next.version.length &&
+            name.startsWith(next.version, from);
+          const version = known ? next.version : (name.slice(from, slash) as Version);
           const digest = name.slice(slash + 1);
-          if (isVersion(version) && isDigestText(digest)) {
+          if ((known || isVersion(version)) && isDigestText(digest)) {
             if (ref.peeled !== null) {
               skip(
                 name,
                 `it names an annotated tag (of ${ref.peeled}), where a commit is expected`,
               );
-            } else addContent(entries, version as Version, ref, digest as B3Digest);
+            } else addContent(entries, known ? next : entryOf(entries, version), ref, digest);
             continue;
           }
         }
@@ -238,7 +245,8 @@ export function readListing(
     }
     if (parsed.kind === "atom") addAtom(entriesOf(parsed.label), parsed.version, ref);
     else if (parsed.kind === "content") {
-      addContent(entriesOf(parsed.label), parsed.version, ref, parsed.digest);
+      const entries = entriesOf(parsed.label);
+      addContent(entries, entryOf(entries, parsed.version), ref, parsed.digest);
     }
   }
 
