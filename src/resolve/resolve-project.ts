@@ -1,11 +1,18 @@
 /** `eka resolve` and `eka update`: the lock brought in line with the manifest, then written. */
-import { ATOM_MANIFEST_FILE, EkaError, LOCK_FILE, type Report } from "../core/index.ts";
-import type { MirrorLister } from "../git/index.ts";
-import { recordIfUpToDate } from "./lock-status.ts";
-import { writePair } from "./pair-transaction.ts";
+// Only what reading the project and starting its listings needs, loaded up front: the rest of
+// resolution (planning, resolvers, the lock writer) is loaded while the mirrors answer.
+import { ATOM_MANIFEST_FILE } from "../core/atom-manifest.ts";
+import { EkaError } from "../core/errors.ts";
+import { LOCK_FILE } from "../core/lock-types.ts";
+import type { Report } from "../core/report.ts";
+import { type MirrorLister, openMirrorLister } from "../git/mirror-refs.ts";
+import { certainListings, startListings } from "./early-listings.ts";
 import { openProject } from "./project.ts";
-import { type DepChange, syncLock } from "./sync-lock.ts";
+import type { DepChange } from "./sync-lock.ts";
 import type { DepRequest, FetchSettings } from "./types.ts";
+
+/** Every mirror listing gets this long (sync-lock.ts's `MIRROR_TIMEOUT_MS`, not imported: start-up). */
+const MIRROR_TIMEOUT_MS = 60_000;
 
 export interface ResolveOptions {
   readonly cwd: string;
@@ -15,8 +22,12 @@ export interface ResolveOptions {
   /** `eka update`: these dependencies (labels or names; all when empty) resolved again. */
   readonly update?: readonly string[];
   readonly lister?: () => Promise<MirrorLister>;
-  /** For downloaded pins (`nix+url`, `nix+tar`, `nix+build`). */
-  readonly fetch?: FetchSettings;
+  /**
+   * For downloaded pins (`nix+url`, `nix+tar`, `nix+build`). A function is called once the
+   * listings are started (loading the settings takes a while); its failure is reported before
+   * any problem of the project, as if it had been called first.
+   */
+  readonly fetch?: FetchSettings | (() => Promise<FetchSettings>);
   /** Where the no-op stamp is recorded (`stampDir`); none when undefined. */
   readonly stampRoot?: string;
 }
@@ -36,28 +47,61 @@ function nameOf(request: DepRequest): string {
 }
 
 export async function resolveProject(options: ResolveOptions): Promise<ResolveOutcome> {
-  const project = await openProject(options.cwd);
+  const settings =
+    typeof options.fetch === "function" ? { later: options.fetch } : { now: options.fetch };
+  let fetchPromise: Promise<FetchSettings> | undefined;
+  const fetchSettings = async (): Promise<FetchSettings | undefined> => {
+    if (!("later" in settings)) return settings.now;
+    fetchPromise ??= settings.later();
+    return fetchPromise;
+  };
+  // The settings' errors come first, as when they were loaded before anything else.
+  const settingsFirst = async (error: unknown): Promise<never> => {
+    await fetchSettings();
+    throw error;
+  };
+  const project = await openProject(options.cwd).catch(settingsFirst);
   let force: ((r: DepRequest) => boolean) | undefined;
   if (options.update !== undefined) {
     const names = new Set(options.update);
     const known = project.requests.map(nameOf);
     const unknown = [...names].filter((n) => !known.includes(n));
     if (unknown.length > 0) {
-      throw new EkaError(
-        "EKA_DEP_NOT_FOUND",
-        `${unknown.join(", ")} ${unknown.length === 1 ? "is not a dependency" : "are not dependencies"} of ${ATOM_MANIFEST_FILE}`,
-        {
-          where: `${project.dir}/${ATOM_MANIFEST_FILE}`,
-          hint:
-            known.length === 0
-              ? "it has no dependencies"
-              : `the dependencies are: ${known.join(", ")}`,
-          data: { unknown, deps: known },
-        },
+      await settingsFirst(
+        new EkaError(
+          "EKA_DEP_NOT_FOUND",
+          `${unknown.join(", ")} ${unknown.length === 1 ? "is not a dependency" : "are not dependencies"} of ${ATOM_MANIFEST_FILE}`,
+          {
+            where: `${project.dir}/${ATOM_MANIFEST_FILE}`,
+            hint:
+              known.length === 0
+                ? "it has no dependencies"
+                : `the dependencies are: ${known.join(", ")}`,
+            data: { unknown, deps: known },
+          },
+        ),
       );
     }
     force = names.size === 0 ? () => true : (r) => names.has(nameOf(r));
   }
+  let lister = options.lister;
+  if (lister === undefined) {
+    let open: Promise<MirrorLister> | undefined;
+    lister = () => {
+      open ??= openMirrorLister(project.dir, { timeoutMs: MIRROR_TIMEOUT_MS });
+      return open;
+    };
+    if (options.locked !== true && options.offline !== true) {
+      const sets = certainListings(project.manifest, project.requests, project.lock, force);
+      if (sets.length > 0) await startListings(lister(), sets);
+    }
+  }
+  const fetch = await fetchSettings();
+  const [{ syncLock }, { writePair }, { recordIfUpToDate }] = await Promise.all([
+    import("./sync-lock.ts"),
+    import("./pair-transaction.ts"),
+    import("./lock-status.ts"),
+  ]);
   const result = await syncLock(
     project.manifest,
     project.requests,
@@ -69,10 +113,10 @@ export async function resolveProject(options: ResolveOptions): Promise<ResolveOu
       ...(options.locked === undefined ? {} : { locked: options.locked }),
       ...(options.offline === undefined ? {} : { offline: options.offline }),
       ...(force === undefined ? {} : { force }),
-      ...(options.lister === undefined ? {} : { lister: options.lister }),
-      ...(options.fetch === undefined
+      lister,
+      ...(fetch === undefined
         ? {}
-        : { fetch: { ...options.fetch, refresh: options.update !== undefined } }),
+        : { fetch: { ...fetch, refresh: options.update !== undefined } }),
     },
   );
   if (result.changed) await writePair(project.dir, [{ name: LOCK_FILE, text: result.text }]);

@@ -35,16 +35,14 @@ export const resolveCommand = defineCommand({
   positionals: [0, 0],
   examples: ["eka resolve", "eka resolve --locked", "eka -C pkgs/app resolve --offline --json"],
   async run(ctx, args): Promise<ResolveOutcome> {
-    const [{ resolveProject, stampDir }, fetch] = await Promise.all([
-      resolveOnly(),
-      fetchSettings(ctx.env),
-    ]);
+    const { resolveProject, stampDir } = await resolveOnly();
     return resolveProject({
       cwd: ctx.cwd,
       report: ctx.report,
       locked: flag(args, "locked"),
       offline: flag(args, "offline"),
-      fetch,
+      // Loaded once the mirrors are being listed (start-up: the settings' modules take a while).
+      fetch: () => fetchSettings(ctx.env),
       stampRoot: stampDir(ctx.env),
     });
   },
