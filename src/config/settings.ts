@@ -9,7 +9,9 @@
 import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
-import { BUILTIN_ALIASES, EkaError } from "../core/index.ts";
+// Core's own files, not core/index.ts (start-up time: every command loads the settings).
+import { BUILTIN_ALIASES } from "../core/alias.ts";
+import { EkaError } from "../core/errors.ts";
 import {
   DEFAULT_FETCH_LIMITS,
   FETCH_KEYS,

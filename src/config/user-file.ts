@@ -14,22 +14,19 @@
  * (EKA_CONFIG_INVALID); unknown keys are errors.
  */
 import { dirname, isAbsolute, join, resolve } from "node:path";
+// Core's own files, not core/index.ts: the barrel loads all of core (hashing, the lock, URIs),
+// and every command loads the settings first (start-up time).
 import {
   ALIAS_NAME_HINT,
   ALIAS_TARGET_HINT,
   aliasNameProblem,
   aliasTargetProblem,
-  closestWord,
-  type Diagnostic,
-  EkaError,
-  formatLocation,
-  readToml,
-  showText,
-  type TomlEntry,
-  type TomlNode,
-  type TomlPos,
-  type TomlTable,
-} from "../core/index.ts";
+} from "../core/alias.ts";
+import { type Diagnostic, EkaError, formatLocation } from "../core/errors.ts";
+import { showText } from "../core/show-text.ts";
+import { closestWord } from "../core/suggest.ts";
+import { readToml } from "../core/toml.ts";
+import type { TomlEntry, TomlNode, TomlPos, TomlTable } from "../core/toml-tree.ts";
 import { FETCH_KEYS, type FetchKey } from "./fetch-settings.ts";
 
 /** A value from the file and where it is written. */
