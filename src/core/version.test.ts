@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { parse, valid } from "semver";
 import { arbitraryVersion } from "../../test/helpers/arbitrary-version.ts";
 import type { EkaError } from "./errors.ts";
 import type { Version } from "./types.ts";
@@ -144,5 +145,49 @@ describe("sortNewestFirst", () => {
       ["1.0.0", "1.10.0", "1.9.0"],
     );
     assert.equal(sorted[0], items[1]);
+  });
+});
+
+describe("isVersion and parseVersion on plain releases", () => {
+  it("agree with node-semver's strict reading on digits and dots", () => {
+    const digitsAndDots = fc
+      .array(
+        fc.oneof(
+          { weight: 6, arbitrary: fc.constantFrom(..."0123456789") },
+          { weight: 2, arbitrary: fc.constant(".") },
+          { weight: 1, arbitrary: fc.constantFrom("-", "+", "a", " ", "v") },
+        ),
+        { maxLength: 40 },
+      )
+      .map((chars) => chars.join(""));
+    const plain = fc
+      .array(
+        fc.oneof(fc.nat(20).map(String), fc.bigInt(0n, 10n ** 17n).map(String), fc.constant("00")),
+        { minLength: 3, maxLength: 3 },
+      )
+      .map((parts) => parts.join("."));
+    fc.assert(
+      fc.property(fc.oneof(digitsAndDots, plain), (text) => {
+        const p = parse(text, { loose: false });
+        const build = p !== null && p.build.length > 0 ? `+${p.build.join(".")}` : "";
+        const expected = p !== null && p.version + build === text && !text.endsWith(".lock");
+        assert.equal(isVersion(text), expected, text);
+        assert.equal(
+          (() => {
+            try {
+              return parseVersion(text) === text;
+            } catch {
+              return false;
+            }
+          })(),
+          expected,
+          text,
+        );
+      }),
+      { numRuns: 3000 },
+    );
+    for (const text of ["999999999999999.0.0", "9007199254740991.0.0", "9007199254740992.0.0"]) {
+      assert.equal(isVersion(text), valid(text) === text, text);
+    }
   });
 });

@@ -55,12 +55,36 @@ function semverOf(version: Version): SemVer {
   return value;
 }
 
+/**
+ * True for `M.m.p` in digits, no leading zeros, at most 15 digits each (safe integers): a
+ * valid version, known without semver's parser or the memo. A listing of other sets' atoms is
+ * thousands of distinct versions, nearly all of this form. False says nothing.
+ */
+function isPlainRelease(text: string): boolean {
+  let dots = 0;
+  let digits = 0;
+  let leadingZero = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (leadingZero || ++digits > 15) return false;
+      if (digits === 1 && c === 48) leadingZero = true;
+    } else if (c === 46 && digits > 0 && dots < 2) {
+      dots++;
+      digits = 0;
+      leadingZero = false;
+    } else return false;
+  }
+  return dots === 2 && digits > 0;
+}
+
 export function isVersion(text: string): boolean {
-  return cachedProblem(text) === null;
+  return isPlainRelease(text) || cachedProblem(text) === null;
 }
 
 /** Validates a version; throws EKA_VERSION_INVALID saying what is wrong. */
 export function parseVersion(text: string, where?: string): Version {
+  if (isPlainRelease(text)) return text as Version;
   const problem = cachedProblem(text);
   if (problem === null) return text as Version;
   throw new EkaError("EKA_VERSION_INVALID", `invalid version ${showText(text)}: ${problem}`, {
