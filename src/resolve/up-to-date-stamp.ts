@@ -94,6 +94,11 @@ export function stampedDeps(
  * Records that `manifestText` and `lockText` in `dir` are up to date. The caller must have
  * established it with the full check. Best effort: a cache that cannot be written only means
  * the next no-op runs the full check.
+ *
+ * Written to a temporary file and renamed, never flushed (no fsync, which costs a cold resolve
+ * milliseconds of waiting): after a crash the stamp is the old one, missing, empty or cut short,
+ * and each of those answers nothing (`stampedDeps` compares the recorded bytes with the files'),
+ * so a lost stamp only makes the next no-op run the full check.
  */
 export function writeStamp(
   root: string,
