@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { parse, valid } from "semver";
-import { arbitraryVersion } from "../../test/helpers/arbitrary-version.ts";
+import { arbitraryPlainVersion, arbitraryVersion } from "../../test/helpers/arbitrary-version.ts";
 import type { EkaError } from "./errors.ts";
 import type { Version } from "./types.ts";
 import { compareVersions, isVersion, parseVersion, sortNewestFirst } from "./version.ts";
@@ -113,6 +113,22 @@ describe("sortNewestFirst", () => {
     );
   });
 
+  it("orders plain versions as compareVersions does, duplicates in their order", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(arbitraryPlainVersion, fc.constant(parseVersion("1.2.3"))), {
+          maxLength: 80,
+        }),
+        (versions) => {
+          const items = versions.map((version, n) => ({ version, n }));
+          const expected = [...items].sort((a, b) => compareVersions(b.version, a.version));
+          assert.deepEqual(sortNewestFirst(items), expected);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
   it("orders numbers at the edges of the fast comparison", () => {
     const edges = [
       "1.0.999999",
@@ -126,11 +142,25 @@ describe("sortNewestFirst", () => {
       "123456789012345.1.0",
       "1.1.100000-rc.1",
       "1.1.100000+b",
+      "9006.999999.999999",
+      "9007.0.0",
+      "9006.999999.999998",
     ].map((v) => ({ version: parseVersion(v) }));
     const expected = [...edges].sort((a, b) => compareVersions(b.version, a.version));
     for (const order of [edges, [...edges].reverse()]) {
       assert.deepEqual(sortNewestFirst(order), expected);
     }
+    // Plain versions whose majors fit one exact number each, duplicates kept in their order.
+    const small = ["9006.999999.999999", "9006.999999.999998", "0.0.0", "9006.0.1", "10.2.3"];
+    const items = [...small, "10.2.3"].map((v, n) => ({ version: parseVersion(v), n }));
+    assert.deepEqual(
+      sortNewestFirst(items).map((i) => i.n),
+      [0, 1, 3, 4, 5, 2],
+    );
+    assert.deepEqual(
+      sortNewestFirst(items.slice(0, 5)).map((i) => i.n),
+      [0, 1, 3, 4, 2],
+    );
   });
 
   it("returns a new array and leaves the input as it was", () => {

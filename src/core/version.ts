@@ -144,9 +144,30 @@ export function sortNewestFirst<T extends { readonly version: Version }>(items: 
   const low = new Float64Array(count);
   const plain = new Uint8Array(count);
   const order: number[] = new Array(count);
+  let allPlain = true;
+  let maxHigh = 0;
   for (let i = 0; i < count; i++) {
     order[i] = i;
-    plain[i] = plainKey(items[i]!.version, high, low, i) ? 1 : 0;
+    if (plainKey(items[i]!.version, high, low, i)) {
+      plain[i] = 1;
+      if (high[i]! > maxHigh) maxHigh = high[i]!;
+    } else allPlain = false;
+  }
+  if (allPlain && maxHigh < 9007) {
+    // One exact number per version (M·10¹² + m·10⁶ + p < 2⁵³), sorted natively; distinct
+    // versions have distinct numbers, so each number finds its item.
+    const keys = new Float64Array(count);
+    const byKey = new Map<number, T>();
+    for (let i = 0; i < count; i++) {
+      keys[i] = high[i]! * 1e12 + low[i]!;
+      byKey.set(keys[i]!, items[i]!);
+    }
+    if (byKey.size === count) {
+      keys.sort();
+      const out: T[] = new Array(count);
+      for (let i = 0; i < count; i++) out[i] = byKey.get(keys[count - 1 - i]!)!;
+      return out;
+    }
   }
   order.sort((a, b) => {
     if (plain[a] === 1 && plain[b] === 1) return high[b]! - high[a]! || low[b]! - low[a]!;

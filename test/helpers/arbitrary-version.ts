@@ -10,7 +10,7 @@ export const arbitraryVersion: fc.Arbitrary<Version> = fc
       fc.oneof(
         fc.nat(12),
         fc.nat(2_000_000),
-        fc.constantFrom(999_999, 1_000_000, 123_456_789_012_345, 1_234_567_890_123_456),
+        fc.constantFrom(999_999, 1_000_000, 9006, 9007, 123_456_789_012_345, 1_234_567_890_123_456),
       ),
       { minLength: 3, maxLength: 3 },
     ),
@@ -18,3 +18,11 @@ export const arbitraryVersion: fc.Arbitrary<Version> = fc
     build: fc.constantFrom("", "", "", "+b", "+a.1", "+x-y.z", "+0-1"),
   })
   .map(({ numbers, pre, build }) => parseVersion(`${numbers.join(".")}${pre}${build}`));
+
+/** Plain `M.m.p` versions of the sizes listings hold (and the edges of 10⁶ and 9007). */
+export const arbitraryPlainVersion: fc.Arbitrary<Version> = fc
+  .array(fc.oneof(fc.nat(12), fc.nat(1_000_001), fc.constantFrom(9006, 9007)), {
+    minLength: 3,
+    maxLength: 3,
+  })
+  .map((numbers) => parseVersion(numbers.join(".")));
