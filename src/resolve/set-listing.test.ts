@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import fc from "fast-check";
+import { arbitraryVersion } from "../../test/helpers/arbitrary-version.ts";
 import { collectingReport, type GitOid, type Label, type SetId, type Tag } from "../core/index.ts";
+import { readListing } from "../discover/index.ts";
 import type { MirrorLister, MirrorRef, Remote } from "../git/index.ts";
-import { listSet, setPrefixes } from "./set-listing.ts";
+import { listSet, mergeListings, setPrefixes } from "./set-listing.ts";
 
 const ID = "1".repeat(40);
 const FORK = "2".repeat(40);
@@ -114,4 +117,46 @@ test("equivocation is an error naming both mirrors; no answer at all is EKA_REMO
   await assert.rejects(listSet(set(["down"]), LIB, lister, collectingReport()), {
     code: "EKA_REMOTE_UNREACHABLE",
   });
+});
+
+test("one mirror's listing merges as the same listing on two agreeing mirrors does", () => {
+  fc.assert(
+    fc.property(
+      fc.uniqueArray(
+        fc.record({ label: fc.constantFrom("lib", "app", "z"), version: arbitraryVersion }),
+        { maxLength: 30, selector: (r) => `${r.label}/${r.version}` },
+      ),
+      fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }),
+      (atoms, withContent) => {
+        const listed: MirrorRef[] = [{ ref: "refs/ekala/init", oid: ID as GitOid, peeled: null }];
+        for (const [n, { label, version }] of atoms.entries()) {
+          listed.push({ ref: `refs/ekala/atoms/${label}/${version}`, oid: oid(n), peeled: null });
+          if (withContent[n]) {
+            const ref = `refs/ekala/content/${label}/${version}/${DIGEST}`;
+            listed.push({ ref, oid: oid(n), peeled: null });
+          }
+        }
+        const listing = readListing("m1", listed, collectingReport());
+        const report = collectingReport();
+        const one = mergeListings("core" as Tag, ID as SetId, [{ mirror: "m1", listing }], report);
+        const two = mergeListings(
+          "core" as Tag,
+          ID as SetId,
+          [
+            { mirror: "m1", listing },
+            { mirror: "m2", listing },
+          ],
+          report,
+        );
+        assert.deepEqual(report.events, []);
+        assert.deepEqual(one.mirrors, ["m1"]);
+        for (const label of ["lib", "app", "z", "none"] as Label[]) {
+          const strip = (c: { mirrors: readonly string[] }) => ({ ...c, mirrors: [] });
+          assert.deepEqual(one.versions(label).map(strip), two.versions(label).map(strip));
+          for (const c of one.versions(label)) assert.deepEqual(c.mirrors, ["m1"]);
+        }
+      },
+    ),
+    { numRuns: 500 },
+  );
 });

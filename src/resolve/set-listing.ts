@@ -230,13 +230,16 @@ function oneListing(
 ): SetView {
   const mirrors: readonly string[] = [mirror];
   const candidates = new Map<Label, AtomCandidate[]>();
+  let twice = false;
   for (const atom of listing.atoms) {
     const list = candidates.get(atom.label) ?? [];
+    twice ||= list.length > 0;
     for (const v of atom.versions) {
       list.push({ version: v.version, commit: v.commit, content: v.content, mirrors });
     }
     candidates.set(atom.label, list);
   }
-  for (const [label, list] of candidates) candidates.set(label, sortNewestFirst(list));
+  // A listed atom's versions are newest first already; a label listed twice needs a sort.
+  if (twice) for (const [label, list] of candidates) candidates.set(label, sortNewestFirst(list));
   return { name, id, mirrors, versions: (label) => candidates.get(label) ?? [] };
 }
