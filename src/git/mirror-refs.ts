@@ -20,19 +20,14 @@ import { EkaError } from "../core/errors.ts";
 import { type GitOid, parseGitOid } from "../core/types.ts";
 import type { Remote } from "./backend.ts";
 import { GitRunner, gitFailed } from "./git-runner.ts";
+import { readRemoteConfig } from "./ls-refs/read-remote-config.ts";
 import {
   createRefLister,
   DEFAULT_LIST_TIMEOUT_MS,
   type ListingEvent,
   listingTimedOut,
 } from "./ls-refs/ref-lister.ts";
-import {
-  EMPTY_REMOTE_CONFIG,
-  parseRemoteConfig,
-  REMOTE_CONFIG_PATTERN,
-  type RemoteConfig,
-  rewriteUrl,
-} from "./ls-refs/remote-config.ts";
+import { type RemoteConfig, rewriteUrl } from "./ls-refs/remote-config.ts";
 import { checkRemoteUrl, isLocalPath, redactUrl } from "./transport.ts";
 
 export interface MirrorRef {
@@ -62,6 +57,11 @@ export interface MirrorListerOptions {
   readonly onSpawn?: (args: readonly string[]) => void;
   /** Told how each listing was made (v2 or the `git ls-remote` fallback, and why). */
   readonly onListing?: (event: ListingEvent) => void;
+  /**
+   * git's configuration, already being read in this directory with this environment and git
+   * (`startRemoteConfig`): used instead of reading it again.
+   */
+  readonly remoteConfig?: Promise<RemoteConfig>;
 }
 
 /** A lister that runs git in `dir` (which need not be inside a repository). */
@@ -90,13 +90,7 @@ export async function openMirrorLister(
 
   let configRead: Promise<RemoteConfig> | undefined;
   const config = () => {
-    configRead ??= (async () => {
-      // Exit 1: no key matched. Outside a repository, only the user's and system's files count.
-      const result = await runner.run(["config", "-z", "--get-regexp", REMOTE_CONFIG_PATTERN]);
-      if (result.code === 1 && result.stdout.length === 0) return EMPTY_REMOTE_CONFIG;
-      if (result.code !== 0) throw gitFailed(["config", "--get-regexp"], result);
-      return parseRemoteConfig(result.stdout.toString("utf8"));
-    })();
+    configRead ??= options.remoteConfig ?? readRemoteConfig(runner);
     return configRead;
   };
 

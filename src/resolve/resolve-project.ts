@@ -5,6 +5,7 @@ import { ATOM_MANIFEST_FILE } from "../core/atom-manifest.ts";
 import { EkaError } from "../core/errors.ts";
 import { LOCK_FILE } from "../core/lock-types.ts";
 import type { Report } from "../core/report.ts";
+import type { StartedRemoteConfig } from "../git/ls-refs/read-remote-config.ts";
 import { type MirrorLister, openMirrorLister } from "../git/mirror-refs.ts";
 import { certainListings, startListings } from "./early-listings.ts";
 import { openProject } from "./project.ts";
@@ -28,6 +29,8 @@ export interface ResolveOptions {
    * any problem of the project, as if it had been called first.
    */
   readonly fetch?: FetchSettings | (() => Promise<FetchSettings>);
+  /** git's configuration for listings, being read already; used when read in the atom's directory. */
+  readonly remoteConfig?: StartedRemoteConfig;
   /** Where the no-op stamp is recorded (`stampDir`); none when undefined. */
   readonly stampRoot?: string;
 }
@@ -88,7 +91,11 @@ export async function resolveProject(options: ResolveOptions): Promise<ResolveOu
   if (lister === undefined) {
     let open: Promise<MirrorLister> | undefined;
     lister = () => {
-      open ??= openMirrorLister(project.dir, { timeoutMs: MIRROR_TIMEOUT_MS });
+      const early = options.remoteConfig;
+      open ??= openMirrorLister(project.dir, {
+        timeoutMs: MIRROR_TIMEOUT_MS,
+        ...(early?.dir === project.dir ? { remoteConfig: early.config } : {}),
+      });
       return open;
     };
     if (options.locked !== true && options.offline !== true) {

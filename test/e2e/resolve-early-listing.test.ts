@@ -22,14 +22,17 @@ async function gitSpy(t: TestContext) {
     .trim();
   writeFileSync(join(bin, "git"), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${real}' "$@"\n`);
   chmodSync(join(bin, "git"), 0o755);
+  const uploadPacks = (calls: readonly string[]) =>
+    calls.filter((l) => / upload-pack /.test(l)).map((l) => l.split(" ").at(-1));
   return {
+    uploadPacks,
     env: { PATH: `${bin}:${process.env["PATH"] ?? ""}` },
-    /** The repositories `git upload-pack` was run on since the last call, in order. */
-    uploadPacks: () => {
+    /** The git commands run since the last call, in order. */
+    calls: () => {
       if (!existsSync(log)) return [];
       const lines = readFileSync(log, "utf8").split("\n");
       rmSync(log);
-      return lines.filter((l) => / upload-pack /.test(l)).map((l) => l.split(" ").at(-1));
+      return lines.filter((l) => l !== "");
     },
   };
 }
@@ -39,6 +42,7 @@ test("a cold resolve lists each mirror once and writes the same lock; a set the 
   const ui = await publishedSet(t, { button: ["0.1.0", "0.2.0"] });
   const app = await consumer(t);
   const spy = await gitSpy(t);
+  const uploadPacksNow = () => spy.uploadPacks(spy.calls());
   for (const args of [
     ["add", `${core.url}::auth@^1`, `${core.url}::log`, "--set", "core"],
     ["add", `${ui.url}::button@~0.1`, "--set", "ui"],
@@ -49,12 +53,18 @@ test("a cold resolve lists each mirror once and writes the same lock; a set the 
   const lock = read(app, "atom.lock");
 
   rmSync(join(app, "atom.lock"));
-  spy.uploadPacks();
+  spy.calls();
   const cold = await runEka(app, ["resolve"], spy.env);
   assert.equal(cold.code, 0, cold.stderr);
   assert.equal(read(app, "atom.lock"), lock, "the lock a resolution without the early start wrote");
+  const calls = spy.calls();
+  assert.equal(
+    calls.filter((l) => / config -z --get-regexp /.test(l)).length,
+    1,
+    "git's configuration, read early, is the one the lister uses",
+  );
   assert.deepEqual(
-    spy.uploadPacks().sort(),
+    spy.uploadPacks(calls).sort(),
     [core.remote, ui.remote].sort(),
     "one upload-pack per mirror: the listing started early is the one resolution used",
   );
@@ -63,13 +73,13 @@ test("a cold resolve lists each mirror once and writes the same lock; a set the 
   write(app, "atom.toml", read(app, "atom.toml").replace(/button = "~0\.1"/, '$&\nbutton2 = "^0"'));
   const added = await runEkaJson(app, ["resolve"], spy.env);
   assert.equal(added.json.error?.code, "EKA_NO_MATCHING_VERSION", JSON.stringify(added.json));
-  assert.deepEqual(spy.uploadPacks(), [ui.remote]);
+  assert.deepEqual(uploadPacksNow(), [ui.remote]);
 
   // eka update: the named atom's set listed once.
   write(app, "atom.toml", read(app, "atom.toml").replace(/\nbutton2 = "\^0"/, ""));
   const update = await runEka(app, ["update", "auth"], spy.env);
   assert.equal(update.code, 0, update.stderr);
-  assert.deepEqual(spy.uploadPacks(), [core.remote]);
+  assert.deepEqual(uploadPacksNow(), [core.remote]);
 
   // --locked and --offline list nothing early (they fail without listing when the lock lacks
   // something).
@@ -77,6 +87,6 @@ test("a cold resolve lists each mirror once and writes the same lock; a set the 
   for (const flag of ["--locked", "--offline"]) {
     const run = await runEka(app, ["resolve", flag], spy.env);
     assert.notEqual(run.code, 0);
-    assert.deepEqual(spy.uploadPacks(), [], flag);
+    assert.deepEqual(uploadPacksNow(), [], flag);
   }
 });

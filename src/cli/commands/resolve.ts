@@ -1,3 +1,4 @@
+import type { StartedRemoteConfig } from "../../git/ls-refs/read-remote-config.ts";
 import type { ResolveOutcome } from "../../resolve/index.ts";
 import { defineCommand, flag } from "../command.ts";
 import { fetchSettings } from "./fetch-settings.ts";
@@ -35,12 +36,28 @@ export const resolveCommand = defineCommand({
   positionals: [0, 0],
   examples: ["eka resolve", "eka resolve --locked", "eka -C pkgs/app resolve --offline --json"],
   async run(ctx, args): Promise<ResolveOutcome> {
+    const locked = flag(args, "locked");
+    const offline = flag(args, "offline");
+    // A cold resolve (an atom here, no lock yet) lists its sets: git's configuration, which the
+    // listings need first, is read while the rest of eka loads.
+    let remoteConfig: StartedRemoteConfig | undefined;
+    const { existsSync } = process.getBuiltinModule("node:fs");
+    if (
+      !locked &&
+      !offline &&
+      existsSync(`${ctx.cwd}/atom.toml`) &&
+      !existsSync(`${ctx.cwd}/atom.lock`)
+    ) {
+      const { startRemoteConfig } = await import("../../git/ls-refs/read-remote-config.ts");
+      remoteConfig = startRemoteConfig(ctx.cwd);
+    }
     const { resolveProject, stampDir } = await resolveOnly();
     return resolveProject({
       cwd: ctx.cwd,
       report: ctx.report,
-      locked: flag(args, "locked"),
-      offline: flag(args, "offline"),
+      locked,
+      offline,
+      ...(remoteConfig === undefined ? {} : { remoteConfig }),
       // Loaded once the mirrors are being listed (start-up: the settings' modules take a while).
       fetch: () => fetchSettings(ctx.env),
       stampRoot: stampDir(ctx.env),
