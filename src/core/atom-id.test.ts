@@ -31,6 +31,19 @@ const ROWS = [
 ];
 
 describe("atom ids", () => {
+  it("remembered ids are those of their own set and label", () => {
+    const sets = [SET, "0".repeat(40), "f".repeat(64)].map((s) => parseSetId(s));
+    const labels = ["foo", "dev", "nix-lock"].map((l) => parseLabel(l));
+    const fresh = (set: (typeof sets)[number], label: (typeof labels)[number]) =>
+      b3DigestFromBytes(atomIdDigest(deriveAtomKey(set), label));
+    for (let round = 0; round < 2; round++) {
+      for (const set of round === 0 ? sets : [...sets].reverse()) {
+        for (const label of labels) assert.equal(atomId(set, label), fresh(set, label));
+      }
+    }
+    assert.notEqual(atomId(sets[0]!, labels[0]!), atomId(sets[1]!, labels[0]!));
+  });
+
   for (const row of ROWS) {
     it(`${row.set.slice(0, 8)}… / ${row.label}: derived key and id`, () => {
       const setId = parseSetId(row.set);
