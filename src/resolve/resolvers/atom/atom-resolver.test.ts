@@ -25,6 +25,11 @@ const REQUIREMENTS = [
   ">1000000",
   "1.*",
   "^0.0.3",
+  ">=1, <2",
+  ">=0.1.0, ^0",
+  "<=3, ~2",
+  "2.*",
+  "^1234567",
 ];
 
 test("newestMatch chooses what highestMatch chooses among the versions with content", () => {

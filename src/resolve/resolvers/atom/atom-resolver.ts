@@ -17,7 +17,16 @@ export function newestMatch(
   req: Requirement,
   candidates: readonly AtomCandidate[],
 ): AtomCandidate | null {
-  for (const c of candidates) if (c.content !== null && matches(req, c.version)) return c;
+  // `^`, `~`, `=` and `*` comparators match only their own major: a version whose text does not
+  // start with it (a valid version writes its major without leading zeros) is passed over
+  // without being read (`^1` against a thousand versions of majors 0 to 9).
+  const fixed = req.comparators.find(
+    (c) => c.op === "^" || c.op === "~" || c.op === "=" || c.op === "*",
+  );
+  const major = fixed === undefined ? "" : `${fixed.major}.`;
+  for (const c of candidates) {
+    if (c.content !== null && c.version.startsWith(major) && matches(req, c.version)) return c;
+  }
   return null;
 }
 
