@@ -61,6 +61,13 @@ async function traced(
   return { ...run, modules };
 }
 
+/** A PATH holding only the Node running this test (bin/eka may need it), so no git is found. */
+async function pathWithoutGit(t: CleanupContext): Promise<string> {
+  const dir = await tempDir(t, "eka-nogit-");
+  symlinkSync(process.execPath, join(dir, "node"));
+  return dir;
+}
+
 async function cacheEnv(t: CleanupContext): Promise<NodeJS.ProcessEnv> {
   return { XDG_CACHE_HOME: await tempDir(t, "eka-cache-") };
 }
@@ -87,7 +94,7 @@ test("a no-op resolve after add loads three modules, runs no git, prints what th
   const env = await cacheEnv(t);
   const { app } = await lockedApp(t, env);
   const before = stamps(app, [ATOM_MANIFEST_FILE, LOCK_FILE]);
-  const noGit = { ...env, PATH: await tempDir(t, "eka-nogit-") };
+  const noGit = { ...env, PATH: await pathWithoutGit(t) };
 
   const fast = await traced(t, app, ["resolve"], noGit);
   assert.equal(fast.code, 0, fast.stderr);
