@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end demo on local repositories (nothing leaves this machine): give a repository an
 # identity, push it to a local bare "remote", add two atoms, publish them there and list them;
-# then a second repository depends on them (eka add, resolve, tree, outdated, update).
+# then a second repository depends on them (eka add, resolve, tree, outdated, update, verify).
 # Usage: npm run demo            (keeps the demo directory and prints where it is)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -125,6 +125,10 @@ export NIX_CONFIG="substituters ="   # builds here are local: no binary cache is
   && git add -A && git commit -q -m "button 0.3.0: Nix code" && eka publish -q)
 run sed -i 's/^button = .*/button = "^0.3"/' atom.toml
 run eka resolve
+
+step "eka verify: every locked atom re-derived from git objects fetched into eka's cache, then offline"
+run eka verify
+run eka verify --offline
 
 step "the app's own Nix code: public members are capitalised files, deps are the locked atoms"
 printf '{ }\n' > mod.nix
