@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -96,4 +104,22 @@ test("stamps live in XDG_CACHE_HOME, else HOME/.cache, as bin/eka's compile cach
   assert.equal(stampDir({}), "/tmp/.cache/eka/up-to-date");
   const launcher = readFileSync(new URL("../../bin/eka", import.meta.url), "utf8");
   assert.match(launcher, /\$\{XDG_CACHE_HOME:-\$\{HOME:-\/tmp\}\/\.cache\}\/eka\//);
+});
+
+test("a stamp is never written through a planted link, nor into a directory others may write", (t) => {
+  const r = root(t);
+  writeStamp(r, "/p/app", MANIFEST, LOCK, 1);
+  const [name] = readdirSync(r);
+  rmSync(join(r, name!));
+  const victim = join(root(t), "victim");
+  writeFileSync(victim, "precious");
+  symlinkSync(victim, join(r, `${name!}.${process.pid}.tmp`));
+  writeStamp(r, "/p/app", MANIFEST, LOCK, 1);
+  assert.equal(readFileSync(victim, "utf8"), "precious");
+  assert.equal(stampedDeps(r, "/p/app", MANIFEST, LOCK), null);
+
+  const shared = root(t);
+  chmodSync(shared, 0o777);
+  writeStamp(shared, "/p/app", MANIFEST, LOCK, 1);
+  assert.deepEqual(readdirSync(shared), []);
 });

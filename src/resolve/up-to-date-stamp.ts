@@ -14,6 +14,7 @@
 import {
   closeSync,
   fstatSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -120,7 +121,14 @@ export function writeStamp(
   const temp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(root, { recursive: true, mode: 0o700 });
-    writeFileSync(temp, JSON.stringify(stamp), { mode: 0o600 });
+    // Only into a real directory of this user's that no one else may write (the fallback under
+    // /tmp may have been made by someone else), and the temporary file created, never opened
+    // through whatever already has its name (a planted symbolic link).
+    const where = lstatSync(root);
+    if (!where.isDirectory() || where.uid !== process.getuid?.() || (where.mode & 0o022) !== 0) {
+      return;
+    }
+    writeFileSync(temp, JSON.stringify(stamp), { mode: 0o600, flag: "wx" });
     renameSync(temp, file);
   } catch {
     // The cache is an optimisation only.
