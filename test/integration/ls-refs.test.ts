@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
@@ -508,4 +509,38 @@ test("http credentials come from git credential: the stored ones are used; a wro
   );
   assert.ok(isEkaError(none), String(none));
   assert.match(none.message, /git credential has none/);
+});
+
+test("a redirect to another origin that asks for credentials gets its own; the first origin's stay stored", async (t) => {
+  const repo = await fixture(t);
+  const base = join(repo, "..");
+  const name = repo.slice(base.length + 1);
+  const target = await startGitHttpBackend(t, base, {
+    env: gitTestEnv,
+    basicAuth: { username: "bob", password: "b0b" },
+  });
+  // The first origin wants credentials, then sends the client on to the second.
+  const front = createHttpServer((req, res) => {
+    if (req.headers.authorization === undefined) {
+      res.writeHead(401, { "WWW-Authenticate": 'Basic realm="front"' }).end();
+    } else {
+      res.writeHead(302, { Location: `${target.url(name)}/info/refs?service=git-upload-pack` });
+      res.end();
+    }
+  });
+  const port = await new Promise<number>((resolve) => {
+    front.listen(0, "127.0.0.1", () => resolve((front.address() as { port: number }).port));
+  });
+  t.after(() => new Promise<void>((resolve) => front.close(() => resolve())));
+  const home = await tempDir(t);
+  const store = join(home, "credentials");
+  const config = join(home, "gitconfig");
+  writeFileSync(config, `[credential]\n\thelper = store --file=${store}\n`);
+  const env = { ...gitTestEnv, HOME: home, GIT_CONFIG_GLOBAL: config };
+  const frontLine = `http://alice:s3cret@127.0.0.1:${port}`;
+  writeFileSync(store, `${frontLine}\nhttp://bob:b0b@${target.origin.slice("http://".length)}\n`);
+
+  const { refs } = await listWithEka(`http://127.0.0.1:${port}/${name}`, PREFIXES, { env });
+  assert.deepEqual(refs, await lsRemote(target.url(name), PREFIXES, env));
+  assert.ok(readFileSync(store, "utf8").includes(frontLine), readFileSync(store, "utf8"));
 });

@@ -210,7 +210,9 @@ export async function lsRefsOverHttp(
       continue;
     }
     if (response.status === 401) {
-      if (state.auth !== null) await refused(response);
+      // A refusal counts against the credential only from the origin it was given for: after a
+      // redirect to another origin, that origin is asked for its own.
+      if (state.auth?.origin === new URL(target).origin) await refused(response);
       await authenticate(response, target);
       continue;
     }
@@ -243,7 +245,7 @@ export async function lsRefsOverHttp(
   const request = lsRefsRequest(capabilities, prefixes);
   const endpoint = `${base}/git-upload-pack`;
   let post = await send("POST", endpoint, request);
-  if (post.status === 401 && state.auth === null) {
+  if (post.status === 401 && state.auth?.origin !== new URL(endpoint).origin) {
     // A server may let anyone read the advertisement and ask for credentials on the command.
     await authenticate(post, endpoint);
     post = await send("POST", endpoint, request);
