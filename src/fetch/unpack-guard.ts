@@ -7,8 +7,9 @@
  * Refused, with `EKA_ARCHIVE_INVALID` naming the entry: an absolute name, a `..` component, an
  * entry written through a symlink of the archive, a hard link to anything but a regular file
  * of the archive, a symlink whose target (absolute, or relative and followed through the other
- * links of the archive) leaves the directory, devices and fifos, and more bytes (or entries,
- * counted at 512 bytes each) than the limit allows.
+ * links of the archive) leaves the directory, devices and fifos, a name component over 255 bytes
+ * or a path over 4096 (as a file system would), and more bytes than the limit allows (each entry
+ * counted at 512 bytes plus its name, a hard link at its file's size).
  */
 import { EkaError } from "../core/index.ts";
 
@@ -20,6 +21,12 @@ export interface LinkLookup {
 
 /** Bytes an entry costs besides its contents: bounds archives of countless empty entries. */
 const ENTRY_COST = 512;
+/**
+ * The longest name component and path an unpacked tree may hold: Linux's NAME_MAX and PATH_MAX,
+ * which bounded an unpack to disk (and Nix's), and bound the names kept in memory now.
+ */
+const MAX_NAME_BYTES = 255;
+const MAX_PATH_BYTES = 4096;
 /** Symlinks followed when checking where one points (Linux's own limit). */
 const MAX_LINK_DEPTH = 40;
 
@@ -58,17 +65,26 @@ export class UnpackGuard {
     const parts = name.split("/").filter((p) => p !== "" && p !== ".");
     if (parts.includes("..")) throw this.refuse("a path with `..` leaves the directory", name);
     if (parts.length === 0) return null;
-    for (let i = 1; i < parts.length; i++) {
-      if (this.#symlinks.has(parts.slice(0, i).join("/"))) {
-        throw this.refuse("an entry inside a symlink of the archive", name);
+    if (parts.some((p) => p.length > MAX_NAME_BYTES)) {
+      throw this.refuse(`a name component longer than ${MAX_NAME_BYTES} bytes`, name);
+    }
+    const path = parts.join("/");
+    if (path.length > MAX_PATH_BYTES) {
+      throw this.refuse(`a path longer than ${MAX_PATH_BYTES} bytes`, name);
+    }
+    if (this.#symlinks.size > 0) {
+      for (let end = path.indexOf("/"); end !== -1; end = path.indexOf("/", end + 1)) {
+        if (this.#symlinks.has(path.slice(0, end))) {
+          throw this.refuse("an entry inside a symlink of the archive", name);
+        }
       }
     }
-    return parts.join("/");
+    return path;
   }
 
   /** Counts an entry and its bytes against the limit. */
   charge(bytes: number, entry: string): void {
-    this.#used += bytes + ENTRY_COST;
+    this.#used += bytes + ENTRY_COST + entry.length;
     if (this.#used > this.#limit) {
       throw this.refuse(
         `it unpacks to more than ${this.#limit} bytes (fetch.max-unpacked-size)`,
@@ -127,5 +143,8 @@ export class UnpackGuard {
 
 /** A byte-string name as text for messages. */
 export function show(name: string): string {
-  return Buffer.from(name, "latin1").toString("utf8");
+  const text = Buffer.from(name, "latin1").toString("utf8");
+  return text.length > 200
+    ? `${text.slice(0, 100)}…(${name.length} bytes)…${text.slice(-60)}`
+    : text;
 }

@@ -153,7 +153,8 @@ export class UnpackTree implements LinkLookup {
         name,
       );
     }
-    this.#guard.charge(0, name);
+    // Hashed again as a file of its own in the NAR: it costs what the file costs.
+    this.#guard.charge(file.size, name);
     if (from === path) return;
     this.#place(path, this.#prepare(path, name), file);
   }
