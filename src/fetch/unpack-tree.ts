@@ -20,8 +20,17 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { type NarHash, NarWriter } from "../hash/index.ts";
 import type { LinkLookup, UnpackGuard } from "./unpack-guard.ts";
 
-/** Bytes of file contents kept in memory by default; the rest goes to the spill file. */
+/**
+ * Bytes of file contents kept in memory by default, by all the unpacks of this process together
+ * (a resolve locks its tarballs concurrently); the rest goes to each unpack's spill file.
+ */
 export const UNPACK_MEMORY_BYTES = 256 * 1024 * 1024;
+
+/** What the unpacks of this process may still keep in memory (given back by `close`). */
+interface MemoryPool {
+  free: number;
+}
+const processPool: MemoryPool = { free: UNPACK_MEMORY_BYTES };
 
 interface Directory {
   readonly kind: "directory";
@@ -54,7 +63,7 @@ export interface UnpackedHash extends NarHash {
 export class UnpackTree implements LinkLookup {
   readonly #guard: UnpackGuard;
   readonly #spillPath: string;
-  readonly #memoryBytes: number;
+  readonly #pool: MemoryPool;
   readonly #root: Directory = { kind: "directory", entries: new Map() };
   /** Every node by its relative path (components joined by `/`). */
   readonly #nodes = new Map<string, Node>();
@@ -63,12 +72,13 @@ export class UnpackTree implements LinkLookup {
   #spillSize = 0;
 
   /**
-   * `spillPath` is created only when contents outgrow `memoryBytes`; the caller removes it.
+   * `spillPath` is created only when contents outgrow the memory budget (`memoryBytes` of its
+   * own when given, else the process's shared one, until `close`); the caller removes it.
    */
-  constructor(guard: UnpackGuard, spillPath: string, memoryBytes = UNPACK_MEMORY_BYTES) {
+  constructor(guard: UnpackGuard, spillPath: string, memoryBytes?: number) {
     this.#guard = guard;
     this.#spillPath = spillPath;
-    this.#memoryBytes = memoryBytes;
+    this.#pool = memoryBytes === undefined ? processPool : { free: memoryBytes };
   }
 
   directory(name: string): void {
@@ -87,7 +97,7 @@ export class UnpackTree implements LinkLookup {
     if (path === null) throw this.#guard.refuse("a file entry names the directory itself", name);
     this.#guard.charge(size, name);
     const parent = this.#prepare(path, name);
-    const inMemory = size <= this.#memoryBytes - this.#memoryUsed;
+    const inMemory = size <= this.#pool.free;
     const file: UnpackedFile = {
       kind: "file",
       executable: (mode & 0o100) !== 0,
@@ -96,8 +106,10 @@ export class UnpackTree implements LinkLookup {
       offset: inMemory ? 0 : this.#spillSize,
       written: 0,
     };
-    if (inMemory) this.#memoryUsed += size;
-    else this.#spillSize += size;
+    if (inMemory) {
+      this.#memoryUsed += size;
+      this.#pool.free -= size;
+    } else this.#spillSize += size;
     this.#place(path, parent, file);
     return file;
   }
@@ -167,6 +179,8 @@ export class UnpackTree implements LinkLookup {
 
   /** Closes the spill file (the caller removes it); the tree is not hashed after this. */
   close(): void {
+    this.#pool.free += this.#memoryUsed;
+    this.#memoryUsed = 0;
     if (this.#spillFd !== null) closeSync(this.#spillFd);
     this.#spillFd = null;
   }
