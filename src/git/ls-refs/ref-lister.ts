@@ -189,8 +189,12 @@ export function createRefLister(options: RefListerOptions): RefLister {
         );
       case "ssh":
         return lsRefsOverSsh(await sshContext(signal), url, prefixes, signal);
-      case "git":
+      case "git": {
+        // A proxy command for git:// is run by git itself: git ls-remote goes through it.
+        if ((await options.config()).gitProxy) throw new NotV2Error("core.gitProxy is set");
+        if (options.env["GIT_PROXY_COMMAND"]) throw new NotV2Error("GIT_PROXY_COMMAND is set");
         return lsRefsOverDaemon(url, prefixes, signal);
+      }
       case "http":
       case "https": {
         const setting = unhonouredHttpSetting(kind, await options.config(), options.env);

@@ -58,3 +58,13 @@ test("TLS settings send https listings to git ls-remote, not http ones", () => {
   const proxy = parseRemoteConfig("http.proxy\nhttp://p:3128\0");
   assert.equal(unhonouredHttpSetting("http", proxy, {}), "http.proxy");
 });
+
+test("a git:// proxy command and a remote's proxy are seen", () => {
+  const config = parseRemoteConfig(
+    "core.gitproxy\nmy-proxy\0remote.origin.proxy\nhttp://proxy:3128\0remote.origin.url\ngit://h/r\0",
+  );
+  assert.equal(config.gitProxy, true);
+  assert.equal(unhonouredHttpSetting("http", config, {}), "remote.origin.proxy");
+  assert.equal(config.remotes.get("origin"), "git://h/r");
+  assert.equal(parseRemoteConfig("remote.origin.url\ngit://h/r\0").gitProxy, false);
+});

@@ -13,7 +13,7 @@ import type { SshConfig } from "./ssh-command.ts";
 
 /** One `git config -z --get-regexp` pattern for every key below (keys are matched lowercased). */
 export const REMOTE_CONFIG_PATTERN =
-  "^(url\\..*\\.insteadof|remote\\..*\\.url|core\\.sshcommand|ssh\\.variant|http\\..*)$";
+  "^(url\\..*\\.insteadof|remote\\..*\\.url|remote\\..*\\.proxy|core\\.sshcommand|core\\.gitproxy|ssh\\.variant|http\\..*)$";
 
 /**
  * `http.*` settings that change nothing about how a ref listing is made (buffer sizes, pack
@@ -62,8 +62,10 @@ export interface RemoteConfig {
   /** A remote's first URL, by name. */
   readonly remotes: ReadonlyMap<string, string>;
   readonly ssh: SshConfig;
-  /** The `http.*` keys set (lowercased) that this client does not honour. */
+  /** The `http.*` keys set (lowercased) that this client does not honour, and `remote.*.proxy`. */
   readonly httpSettings: readonly string[];
+  /** Whether `core.gitProxy` is set: git:// connections go through a command (git ls-remote's). */
+  readonly gitProxy: boolean;
 }
 
 export const EMPTY_REMOTE_CONFIG: RemoteConfig = {
@@ -71,6 +73,7 @@ export const EMPTY_REMOTE_CONFIG: RemoteConfig = {
   remotes: new Map(),
   ssh: { sshCommand: null, variant: null },
   httpSettings: [],
+  gitProxy: false,
 };
 
 /** Parses `git config -z --get-regexp` output: `key\nvalue\0` records (a bare key: no value). */
@@ -80,6 +83,7 @@ export function parseRemoteConfig(text: string): RemoteConfig {
   let sshCommand: string | null = null;
   let variant: string | null = null;
   const httpSettings: string[] = [];
+  let gitProxy = false;
   for (const record of text.split("\0")) {
     if (record === "") continue;
     const newline = record.indexOf("\n");
@@ -92,6 +96,10 @@ export function parseRemoteConfig(text: string): RemoteConfig {
     } else if (lower.startsWith("remote.") && lower.endsWith(".url")) {
       const name = key.slice("remote.".length, -".url".length);
       if (value !== null && value !== "" && !remotes.has(name)) remotes.set(name, value);
+    } else if (lower.startsWith("remote.") && lower.endsWith(".proxy")) {
+      if (!httpSettings.includes(lower)) httpSettings.push(lower);
+    } else if (lower === "core.gitproxy") {
+      gitProxy = true;
     } else if (lower === "core.sshcommand") {
       sshCommand = value;
     } else if (lower === "ssh.variant") {
@@ -100,7 +108,7 @@ export function parseRemoteConfig(text: string): RemoteConfig {
       if (!httpSettings.includes(lower)) httpSettings.push(lower);
     }
   }
-  return { insteadOf, remotes, ssh: { sshCommand, variant }, httpSettings };
+  return { insteadOf, remotes, ssh: { sshCommand, variant }, httpSettings, gitProxy };
 }
 
 /** `url` with the longest matching `insteadOf` prefix replaced by its base (git's alias_url). */
