@@ -5,56 +5,23 @@
  * are counted and named, never timed.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { COMMANDS } from "../../src/cli/main.ts";
-import { ROOT, runEka } from "../helpers/eka.ts";
+import { runEka } from "../helpers/eka.ts";
 import { type CleanupContext, tempDir } from "../helpers/git.ts";
+import { runEkaTraced, type TracedRun } from "../helpers/traced-eka.ts";
 import { consumer, publishedSet } from "./resolve-fixtures.ts";
-
-interface Traced {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** Every file the run loaded (eka's own relative to the repository root), and builtins. */
-  readonly modules: readonly string[];
-}
 
 async function traced(
   t: CleanupContext,
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
   cwd?: string,
-): Promise<Traced> {
+): Promise<TracedRun> {
   const dir = await tempDir(t, "eka-startup-");
-  const log = join(dir, "modules.log");
-  const hook = join(dir, "hook.mjs");
-  writeFileSync(
-    hook,
-    [
-      'import { registerHooks } from "node:module";',
-      'import { appendFileSync } from "node:fs";',
-      "registerHooks({ load(url, context, next) {",
-      `  appendFileSync(${JSON.stringify(log)}, url + "\\n");`,
-      "  return next(url, context);",
-      "} });",
-      "",
-    ].join("\n"),
-  );
-  const run = await runEka(cwd ?? dir, args, {
-    NODE_OPTIONS: `--import=${hook}`,
-    XDG_CACHE_HOME: join(dir, "cache"),
-    ...env,
-  });
-  const modules = existsSync(log)
-    ? readFileSync(log, "utf8")
-        .split("\n")
-        .filter((l) => l !== "")
-        .map((u) => (u.startsWith("file:") ? relative(ROOT, fileURLToPath(u)) : u))
-    : [];
-  return { ...run, modules };
+  return runEkaTraced(dir, cwd ?? dir, args, { XDG_CACHE_HOME: join(dir, "cache"), ...env });
 }
 
 /** What printing help or the version may load besides the CLI's own files. */
@@ -84,7 +51,7 @@ const HEAVY = [
   "node:child_process",
 ];
 
-function assertLight(run: Traced, label: string): void {
+function assertLight(run: TracedRun, label: string): void {
   assert.equal(run.code, 0, `${label}: ${run.stderr}`);
   const own = run.modules.filter((m) => !m.startsWith("node:"));
   const outside = own.filter((m) => !m.startsWith("src/cli/") && !ALLOWED_OUTSIDE_CLI.has(m));

@@ -5,25 +5,22 @@
  * knows which path answered: the fast path loads exactly three of eka's files.
  */
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { FAST_FILES } from "../../src/cli/fast-resolve.ts";
 import { VERSION } from "../../src/cli/version.ts";
 import { ATOM_MANIFEST_FILE, LOCK_FILE } from "../../src/core/index.ts";
 import { JOURNAL } from "../../src/resolve/index.ts";
 import { STAMP_VERSION } from "../../src/resolve/up-to-date-stamp.ts";
-import { ROOT, runEka } from "../helpers/eka.ts";
+import { type EkaRun, runEka } from "../helpers/eka.ts";
 import { type CleanupContext, tempDir } from "../helpers/git.ts";
+import { ownFiles, runEkaTraced } from "../helpers/traced-eka.ts";
 import { consumer, publishedSet, read, stamps, write } from "./resolve-fixtures.ts";
 
 const FAST = ["src/cli/bin.ts", "src/cli/fast-resolve.ts", "src/resolve/up-to-date-stamp.ts"];
 
-interface Traced {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
+interface Traced extends EkaRun {
   /** eka's own source files the run loaded, relative to the repository root. */
   readonly modules: readonly string[];
 }
@@ -35,30 +32,8 @@ async function traced(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
 ): Promise<Traced> {
-  const dir = await tempDir(t, "eka-trace-");
-  const log = join(dir, "modules.log");
-  const hook = join(dir, "hook.mjs");
-  writeFileSync(
-    hook,
-    [
-      'import { registerHooks } from "node:module";',
-      'import { appendFileSync } from "node:fs";',
-      "registerHooks({ load(url, context, next) {",
-      `  if (url.startsWith("file:")) appendFileSync(${JSON.stringify(log)}, url + "\\n");`,
-      "  return next(url, context);",
-      "} });",
-      "",
-    ].join("\n"),
-  );
-  const run = await runEka(cwd, args, { NODE_OPTIONS: `--import=${hook}`, ...env });
-  const modules = existsSync(log)
-    ? readFileSync(log, "utf8")
-        .split("\n")
-        .filter((l) => l.startsWith("file:"))
-        .map((u) => relative(ROOT, fileURLToPath(u)))
-        .filter((p) => !p.startsWith(".."))
-    : [];
-  return { ...run, modules };
+  const run = await runEkaTraced(await tempDir(t, "eka-trace-"), cwd, args, env);
+  return { ...run, modules: ownFiles(run.modules) };
 }
 
 /** A PATH holding only the Node running this test (bin/eka may need it), so no git is found. */
