@@ -14,20 +14,12 @@
  * directory holding the repositories.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import {
-  collectingReport,
-  formatAtomCommit,
-  type GitOid,
-  type Label,
-  parseVersion,
-} from "../src/core/index.ts";
-import { atomsPrefix, contentPrefix, openRepository } from "../src/git/index.ts";
-import { b3TreeDigest } from "../src/hash/index.ts";
-import { initRepository } from "../src/workspace/index.ts";
+import { type Label, parseVersion } from "../src/core/index.ts";
+import { publishVersions } from "./atom-versions.ts";
 import { benchGitEnv } from "./random-atom.ts";
 
 /** Versions published in each repository: 1.0.0 … 1.(VERSIONS-1).0. */
@@ -61,42 +53,6 @@ export const depName = (i: number) => `d${i}`;
 
 /** Go module path of repository `i` (a `.git` path: Go resolves it with git, no meta tags). */
 export const goModule = (i: number) => `${GO_HOST}/${depName(i)}.git`;
-
-async function publishAtoms(dir: string, name: string): Promise<void> {
-  await initRepository({ dir, report: collectingReport() });
-  const label = name as Label;
-  const repo = await openRepository(dir, { env: benchGitEnv });
-  try {
-    const path = `pkgs/${name}`;
-    const tree = (await git(dir, ["rev-parse", `HEAD:${path}`])).trim() as GitOid;
-    const content = await b3TreeDigest(repo, tree);
-    const staging = join(dir, ".git", "bench-atom-commits");
-    mkdirSync(staging);
-    const versions = Array.from({ length: VERSIONS }, (_, n) => parseVersion(`1.${n}.0`));
-    const files = versions.map((version) => {
-      const file = join(staging, version);
-      writeFileSync(file, formatAtomCommit({ tree, path, content, label, version }));
-      return file;
-    });
-    const oids = (
-      await git(
-        dir,
-        ["hash-object", "-t", "commit", "-w", "--stdin-paths"],
-        `${files.join("\n")}\n`,
-      )
-    )
-      .trim()
-      .split("\n");
-    const updates = versions.flatMap((v, n) => [
-      `create ${atomsPrefix(label)}${v} ${oids[n]}`,
-      `create ${contentPrefix(label)}${v}/${content} ${oids[n]}`,
-    ]);
-    await git(dir, ["update-ref", "--stdin"], `${updates.join("\n")}\n`);
-    rmSync(staging, { recursive: true });
-  } finally {
-    await repo.close();
-  }
-}
 
 /** A `git fast-import` stream: 1,000 release commits on refs/heads/releases, each tagged. */
 function releaseStream(i: number): string {
@@ -162,7 +118,8 @@ export async function makePeerRepo(root: string, i: number): Promise<string> {
   writeFileSync(join(dir, "pkgs", name, `${name}.nix`), `{ }: ${i}\n`);
   await git(dir, ["add", "--all"]);
   await git(dir, ["commit", "--quiet", "-m", name]);
-  await publishAtoms(dir, name);
+  const versions = Array.from({ length: VERSIONS }, (_, n) => parseVersion(`1.${n}.0`));
+  await publishVersions(dir, `pkgs/${name}`, name as Label, versions);
   await git(dir, ["fast-import", "--quiet", "--done"], releaseStream(i));
   // As a served repository usually is: refs packed, objects in one pack.
   await git(dir, ["pack-refs", "--all"]);

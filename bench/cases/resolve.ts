@@ -16,17 +16,10 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  collectingReport,
-  formatAtomCommit,
-  type GitOid,
-  type Label,
-  parseVersion,
-} from "../../src/core/index.ts";
-import { atomsPrefix, contentPrefix, INIT_REF, openRepository } from "../../src/git/index.ts";
-import { b3TreeDigest } from "../../src/hash/index.ts";
-import { initRepository } from "../../src/workspace/index.ts";
+import { type Label, parseVersion } from "../../src/core/index.ts";
+import { atomsPrefix, contentPrefix, INIT_REF } from "../../src/git/index.ts";
 import { startGitHttpBackend } from "../../test/helpers/git-http-backend.ts";
+import { publishVersions } from "../atom-versions.ts";
 import type { BenchContext, BenchResult, Figure, Ratio } from "../bench-result.ts";
 import { speedRatio } from "../measure.ts";
 import { benchGitEnv } from "../random-atom.ts";
@@ -56,40 +49,10 @@ export async function makeSet(root: string, i: number): Promise<string> {
   writeFileSync(join(dir, "pkgs/lib/lib.nix"), `{ }: ${i}\n`);
   git(dir, ["add", "--all"]);
   git(dir, ["commit", "--quiet", "-m", "lib"]);
-  await initRepository({ dir, report: collectingReport() });
-  const repo = await openRepository(dir, { env: benchGitEnv });
-  try {
-    const tree = git(dir, ["rev-parse", "HEAD:pkgs/lib"]).trim() as GitOid;
-    const content = await b3TreeDigest(repo, tree);
-    const commits = join(root, `commits-${i}`);
-    mkdirSync(commits);
-    const versions = Array.from({ length: VERSIONS }, (_, n) =>
-      parseVersion(`${Math.floor(n / 100)}.${n % 100}.0`),
-    );
-    const files = versions.map((version) => {
-      const file = join(commits, version);
-      writeFileSync(
-        file,
-        formatAtomCommit({ tree, path: "pkgs/lib", content, label: LABEL, version }),
-      );
-      return file;
-    });
-    const oids = git(
-      dir,
-      ["hash-object", "-t", "commit", "-w", "--stdin-paths"],
-      `${files.join("\n")}\n`,
-    )
-      .trim()
-      .split("\n");
-    const updates = versions.flatMap((v, n) => [
-      `create ${atomsPrefix(LABEL)}${v} ${oids[n]}`,
-      `create ${contentPrefix(LABEL)}${v}/${content} ${oids[n]}`,
-    ]);
-    git(dir, ["update-ref", "--stdin"], `${updates.join("\n")}\n`);
-    rmSync(commits, { recursive: true });
-  } finally {
-    await repo.close();
-  }
+  const versions = Array.from({ length: VERSIONS }, (_, n) =>
+    parseVersion(`${Math.floor(n / 100)}.${n % 100}.0`),
+  );
+  await publishVersions(dir, "pkgs/lib", LABEL, versions);
   return dir;
 }
 
