@@ -13,7 +13,6 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -34,6 +33,7 @@ import {
   sriFromNixBase32,
   toNixBase32,
 } from "../../src/hash/index.ts";
+import { assertEmptyCache, nixPrefetch } from "../helpers/fetch-checks.ts";
 import { startHttpServer, type TestHttpServer } from "../helpers/http-server.ts";
 
 const run = promisify(execFile);
@@ -47,22 +47,6 @@ function tempDir(t: TestContext, prefix = "eka-archive-"): string {
 
 function context(t: TestContext, limits: Partial<FetchLimits> = {}): FetchContext {
   return { cacheDir: tempDir(t), report: silentReport, limits: { ...LIMITS, ...limits } };
-}
-
-/** `nix-prefetch-url [flags] URL` as SRI (asynchronous: the server is in this process). */
-async function nixPrefetch(url: string, ...flags: string[]): Promise<string> {
-  const { stdout } = await run("nix-prefetch-url", [...flags, url], { encoding: "utf8" });
-  return sriFromNixBase32(stdout.trim());
-}
-
-function assertEmptyCache(cacheDir: string): void {
-  for (const dir of ["blobs", "urls", "derived", "tmp"]) {
-    let names: string[] = [];
-    try {
-      names = readdirSync(join(cacheDir, "fetch", dir));
-    } catch {}
-    assert.deepEqual(names, [], `${dir}/ is empty`);
-  }
 }
 
 /** A project tree: nested dirs, an executable, symlinks, unicode and odd names, an empty dir. */

@@ -5,17 +5,15 @@
  * failure leaves no cache entry behind.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
-import { promisify } from "node:util";
 import { DEFAULT_FETCH_LIMITS, type FetchLimits } from "../../src/config/index.ts";
 import { collectingReport, EkaError, silentReport } from "../../src/core/index.ts";
 import { type FetchContext, lockUrl } from "../../src/fetch/index.ts";
-import { sriFromNixBase32 } from "../../src/hash/index.ts";
+import { assertEmptyCache, nixPrefetch } from "../helpers/fetch-checks.ts";
 import { startHttpProxy, startHttpServer } from "../helpers/http-server.ts";
 
 const LIMITS: FetchLimits = {
@@ -34,27 +32,6 @@ function tempDir(t: TestContext): string {
 
 function context(t: TestContext, limits: Partial<FetchLimits> = {}): FetchContext {
   return { cacheDir: tempDir(t), report: silentReport, limits: { ...LIMITS, ...limits } };
-}
-
-/**
- * `nix-prefetch-url URL` as SRI. Run asynchronously: the server it asks lives in this process.
- */
-async function nixPrefetch(url: string, ...flags: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)("nix-prefetch-url", [...flags, url], {
-    encoding: "utf8",
-  });
-  return sriFromNixBase32(stdout.trim());
-}
-
-/** Nothing in the cache: no blob, no URL entry, no derived hash, nothing left in tmp/. */
-function assertEmptyCache(cacheDir: string): void {
-  for (const dir of ["blobs", "urls", "derived", "tmp"]) {
-    let names: string[] = [];
-    try {
-      names = readdirSync(join(cacheDir, "fetch", dir));
-    } catch {}
-    assert.deepEqual(names, [], `${dir}/ is empty`);
-  }
 }
 
 async function rejectsWith(promise: Promise<unknown>, code: string, pattern: RegExp) {

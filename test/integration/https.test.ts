@@ -6,20 +6,23 @@
  * no cache entry.
  */
 import assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpsServer } from "node:https";
 import { connect, createServer as createTcpServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
 import { getCACertificates, setDefaultCACertificates } from "node:tls";
-import { promisify } from "node:util";
 import { DEFAULT_FETCH_LIMITS, type FetchLimits } from "../../src/config/index.ts";
 import { collectingReport, EkaError, silentReport } from "../../src/core/index.ts";
 import { type FetchContext, lockTar, lockUrl } from "../../src/fetch/index.ts";
-import { sriFromNixBase32 } from "../../src/hash/index.ts";
+import { assertEmptyCache, nixPrefetchWithEnv } from "../helpers/fetch-checks.ts";
+
+/** `nix-prefetch-url` trusting the test's own certificate authority. */
+const nixPrefetch = (url: string, certFile: string, ...flags: string[]) =>
+  nixPrefetchWithEnv({ NIX_SSL_CERT_FILE: certFile }, url, ...flags);
 
 const LIMITS: FetchLimits = { ...DEFAULT_FETCH_LIMITS, retries: 2, retryDelayMs: 10 };
 
@@ -143,24 +146,6 @@ function connectProxy(t: TestContext): Promise<{ url: string; tunnels: string[] 
       resolve({ url: `http://127.0.0.1:${address.port}`, tunnels });
     });
   });
-}
-
-async function nixPrefetch(url: string, certFile: string, ...flags: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)("nix-prefetch-url", [...flags, url], {
-    encoding: "utf8",
-    env: { ...process.env, NIX_SSL_CERT_FILE: certFile },
-  });
-  return sriFromNixBase32(stdout.trim());
-}
-
-function assertEmptyCache(cacheDir: string): void {
-  for (const dir of ["blobs", "urls", "derived", "tmp"]) {
-    let names: string[] = [];
-    try {
-      names = readdirSync(join(cacheDir, "fetch", dir));
-    } catch {}
-    assert.deepEqual(names, [], `${dir}/ is empty`);
-  }
 }
 
 test("https downloads, direct and through a CONNECT proxy, hash as nix-prefetch-url; an untrusted certificate is refused", async (t) => {
