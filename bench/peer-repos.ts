@@ -15,8 +15,6 @@
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { type Label, parseVersion } from "../src/core/index.ts";
 import { publishVersions } from "./atom-versions.ts";
@@ -125,84 +123,4 @@ export async function makePeerRepo(root: string, i: number): Promise<string> {
   await git(dir, ["pack-refs", "--all"]);
   await git(dir, ["repack", "-a", "-d", "-q"]);
   return dir;
-}
-
-export interface GitHttp {
-  /** `http://127.0.0.1:<port>`: repository `d<i>` is at `${origin}/d<i>`. */
-  readonly origin: string;
-  /** Requests served so far. */
-  readonly requests: () => number;
-  close(): Promise<void>;
-}
-
-/**
- * Serves the repositories under `root` over smart HTTP on 127.0.0.1: every request runs
- * `git http-backend`, with the Git-Protocol header (protocol v2) and a gzip request body
- * (Content-Encoding, which git uses for large fetch requests) passed on.
- */
-export async function startGitHttp(root: string): Promise<GitHttp> {
-  let count = 0;
-  const server = createServer((req, res) => {
-    count++;
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const header = (name: string) => {
-      const value = req.headers[name];
-      return typeof value === "string" ? value : "";
-    };
-    const child = spawn("git", ["http-backend"], {
-      env: {
-        ...benchGitEnv,
-        GIT_PROJECT_ROOT: root,
-        GIT_HTTP_EXPORT_ALL: "1",
-        PATH_INFO: decodeURIComponent(url.pathname),
-        QUERY_STRING: url.search.slice(1),
-        REQUEST_METHOD: req.method ?? "GET",
-        CONTENT_TYPE: header("content-type"),
-        HTTP_CONTENT_ENCODING: header("content-encoding"),
-        GIT_PROTOCOL: header("git-protocol"),
-        REMOTE_ADDR: "127.0.0.1",
-      },
-      stdio: ["pipe", "pipe", "ignore"],
-    });
-    req.pipe(child.stdin);
-    child.stdin.on("error", () => {});
-    let head: Buffer | null = Buffer.alloc(0);
-    child.stdout.on("data", (chunk: Buffer) => {
-      if (head === null) {
-        res.write(chunk);
-        return;
-      }
-      head = Buffer.concat([head, chunk]);
-      const end = head.indexOf("\r\n\r\n");
-      if (end < 0) return;
-      let status = 200;
-      for (const line of head.subarray(0, end).toString("latin1").split("\r\n")) {
-        const colon = line.indexOf(":");
-        if (colon < 0) continue;
-        const name = line.slice(0, colon).trim();
-        const value = line.slice(colon + 1).trim();
-        if (name.toLowerCase() === "status") status = Number.parseInt(value, 10);
-        else res.setHeader(name, value);
-      }
-      res.writeHead(status);
-      const rest = head.subarray(end + 4);
-      head = null;
-      if (rest.length > 0) res.write(rest);
-    });
-    child.on("close", () => {
-      if (head !== null) res.writeHead(502);
-      res.end();
-    });
-  });
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    requests: () => count,
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
-  };
 }

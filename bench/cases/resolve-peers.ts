@@ -18,10 +18,11 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startGitHttpBackend } from "../../test/helpers/git-http-backend.ts";
 import type { BenchContext, BenchResult, Figure, Ratio } from "../bench-result.ts";
 import { formatResult } from "../format-result.ts";
 import { median } from "../measure.ts";
-import { depName, HIGHEST, makePeerRepos, startGitHttp, VERSIONS } from "../peer-repos.ts";
+import { depName, HIGHEST, makePeerRepos, VERSIONS } from "../peer-repos.ts";
 import { PEER_TOOLS, type PeerJob, type PeerTool, type Transport } from "../peer-tools.ts";
 import { benchGitEnv } from "../random-atom.ts";
 
@@ -155,7 +156,9 @@ export async function runPeers(context: BenchContext, opts: PeerOptions): Promis
   mkdirSync(reposDir);
   mkdirSync(scratch);
   const max = Math.max(...opts.ks);
-  const http = opts.transports.includes("http") ? await startGitHttp(reposDir) : null;
+  const http = opts.transports.includes("http")
+    ? await startGitHttpBackend(null, reposDir, { env: benchGitEnv })
+    : null;
   try {
     context.log(`resolve-peers: building ${max} repositories with ${VERSIONS} versions each…`);
     const started = performance.now();

@@ -3,13 +3,12 @@
  * (file:// URLs), and consumer atoms in their own repositories.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
 import { join } from "node:path";
 import { atomToml, commitAll, ekaInit, ekalaToml, writeFiles } from "../helpers/atoms.ts";
 import { runEka } from "../helpers/eka.ts";
 import { type CleanupContext, git, gitTestEnv, tempRepo } from "../helpers/git.ts";
+import { startGitHttpBackend } from "../helpers/git-http-backend.ts";
 
 export interface PublishedSet {
   /** The source repository. */
@@ -103,47 +102,6 @@ export function stamps(dir: string, files: readonly string[]): string[] {
  * Returns the base URL (`http://127.0.0.1:<port>/`); stopped when the test ends.
  */
 export async function gitHttpServer(t: CleanupContext, root: string): Promise<string> {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const child = spawn("git", ["http-backend"], {
-      env: {
-        ...gitTestEnv,
-        GIT_PROJECT_ROOT: root,
-        GIT_HTTP_EXPORT_ALL: "1",
-        PATH_INFO: decodeURIComponent(url.pathname),
-        QUERY_STRING: url.search.slice(1),
-        REQUEST_METHOD: req.method ?? "GET",
-        CONTENT_TYPE: req.headers["content-type"] ?? "",
-        REMOTE_ADDR: "127.0.0.1",
-        ...(typeof req.headers["git-protocol"] === "string"
-          ? { GIT_PROTOCOL: req.headers["git-protocol"] }
-          : {}),
-      },
-      stdio: ["pipe", "pipe", "ignore"],
-    });
-    req.pipe(child.stdin);
-    const chunks: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
-    child.on("close", () => {
-      const out = Buffer.concat(chunks);
-      const end = out.indexOf("\r\n\r\n");
-      const head = out.subarray(0, Math.max(end, 0)).toString("latin1").split("\r\n");
-      let status = 200;
-      for (const line of head) {
-        const colon = line.indexOf(":");
-        if (colon < 0) continue;
-        const name = line.slice(0, colon).trim();
-        const value = line.slice(colon + 1).trim();
-        if (name.toLowerCase() === "status") status = Number.parseInt(value, 10);
-        else res.setHeader(name, value);
-      }
-      res.writeHead(status);
-      res.end(end < 0 ? out : out.subarray(end + 4));
-    });
-  });
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  t.after(() => new Promise<void>((done) => server.close(() => done())));
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return `http://127.0.0.1:${address.port}/`;
+  const server = await startGitHttpBackend(t, root, { env: gitTestEnv });
+  return `${server.origin}/`;
 }
