@@ -15,16 +15,13 @@ import { LOCAL_MIRROR } from "../core/mirror.ts";
 import type { Label, Tag } from "../core/types.ts";
 import type { MirrorLister } from "../git/mirror-refs.ts";
 import { atomsPrefix, contentPrefix, INIT_REF } from "../git/refs.ts";
+import { sameList } from "./same-list.ts";
 import type { DepRequest } from "./types.ts";
 
 export interface EarlySet {
   readonly mirrors: readonly string[];
   /** As `setPrefixes` (set-listing.ts) spells them for the set's labels. */
   readonly prefixes: readonly string[];
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** The sets whose listing a resolution of `requests` against `lock` makes whatever happens. */

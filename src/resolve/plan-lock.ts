@@ -15,6 +15,7 @@ import {
 } from "../core/lock-types.ts";
 import type { SetId, Tag, Version } from "../core/types.ts";
 import { isSatisfied } from "./resolvers/index.ts";
+import { sameList } from "./same-list.ts";
 import type { DepRequest } from "./types.ts";
 
 export interface PendingRequest {
@@ -37,10 +38,6 @@ export interface LockPlan {
 /** `set/label` for atoms, the name for direct dependencies. */
 export function requestKey(request: DepRequest): string {
   return request.type === "atom" ? `${request.set}/${request.label}` : request.name;
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 export function planLock(
