@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer as createHttpServer } from "node:http";
-import { createServer, type Socket } from "node:net";
+import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
+import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
 import { isEkaError } from "../../src/core/index.ts";
@@ -178,20 +178,14 @@ test("a SHA-256 repository: the pipelined request is refused, the listing is mad
   }
 });
 
-/** A git:// server for one test: `git daemon --inetd` per connection, with `env`. */
-async function inetdDaemon(t: TestContext, base: string, env: NodeJS.ProcessEnv) {
+/**
+ * Listens on a loopback port for this test; when it ends, open connections are cut and the
+ * server closed. Returns the port.
+ */
+async function listenForTest(t: TestContext, server: Server | HttpServer): Promise<number> {
   const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
+  server.on("connection", (socket: Socket) => {
     sockets.add(socket);
-    const child = spawn(
-      "git",
-      ["daemon", "--inetd", "--export-all", "--informative-errors", `--base-path=${base}`, base],
-      { env, stdio: ["pipe", "pipe", "ignore"] },
-    );
-    socket.pipe(child.stdin);
-    child.stdout.pipe(socket);
-    child.stdin.on("error", () => {});
-    socket.on("error", () => child.kill());
     socket.on("close", () => sockets.delete(socket));
   });
   const port = await new Promise<number>((resolve) => {
@@ -205,6 +199,22 @@ async function inetdDaemon(t: TestContext, base: string, env: NodeJS.ProcessEnv)
       }),
   );
   return port;
+}
+
+/** A git:// server for one test: `git daemon --inetd` per connection, with `env`. */
+async function inetdDaemon(t: TestContext, base: string, env: NodeJS.ProcessEnv) {
+  const server = createServer((socket) => {
+    const child = spawn(
+      "git",
+      ["daemon", "--inetd", "--export-all", "--informative-errors", `--base-path=${base}`, base],
+      { env, stdio: ["pipe", "pipe", "ignore"] },
+    );
+    socket.pipe(child.stdin);
+    child.stdout.pipe(socket);
+    child.stdin.on("error", () => {});
+    socket.on("error", () => child.kill());
+  });
+  return listenForTest(t, server);
 }
 
 test("git:// (git daemon): what git ls-remote returns, no process started, only prefixed refs sent", async (t) => {
@@ -390,21 +400,10 @@ test("a remote name resolves through the one git config read, insteadOf applied"
 test("a server that accepts and never answers fails within the time limit, naming the URL", {
   timeout: 20_000,
 }, async (t) => {
-  const sockets = new Set<Socket>();
   const silent = createServer((socket) => {
-    sockets.add(socket);
     socket.on("error", () => {});
   });
-  const port = await new Promise<number>((resolve) => {
-    silent.listen(0, "127.0.0.1", () => resolve((silent.address() as { port: number }).port));
-  });
-  t.after(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        silent.close(() => resolve());
-      }),
-  );
+  const port = await listenForTest(t, silent);
   const http = await startHttpServer(t);
   http.route("/repo/info/refs", { hang: "headers" });
   for (const url of [
@@ -528,10 +527,7 @@ test("a redirect to another origin that asks for credentials gets its own; the f
       res.end();
     }
   });
-  const port = await new Promise<number>((resolve) => {
-    front.listen(0, "127.0.0.1", () => resolve((front.address() as { port: number }).port));
-  });
-  t.after(() => new Promise<void>((resolve) => front.close(() => resolve())));
+  const port = await listenForTest(t, front);
   const home = await tempDir(t);
   const store = join(home, "credentials");
   const config = join(home, "gitconfig");
