@@ -1,8 +1,10 @@
 /**
  * `[deps]`: `[deps.from.<set>]` (label → version requirement; the set must be declared in
- * `[package.sets]`) and `[deps.direct.nix]` (name → table, kept as written for now).
+ * `[package.sets]`, and may not be named `nix`: direct-deps-name.ts) and `[deps.direct.nix]`
+ * (name → table, kept as written for now).
  */
 import type { AtomDepRequest, MirrorSet, NixDepRequest } from "./atom-manifest-types.ts";
+import { DIRECT_DEPS_CLASH, DIRECT_DEPS_NAME, DIRECT_DEPS_OTHER_NAME } from "./direct-deps-name.ts";
 import { parseLabel } from "./label.ts";
 import { checkKnownKeys, keyText, kindWord, stringAt, tableAt } from "./manifest-fields.ts";
 import type { ProblemList } from "./problem-list.ts";
@@ -39,7 +41,17 @@ function readFromSet(
     problems.addError(entry, error);
     return;
   }
-  if (!sets.some((s) => s.name === set)) {
+  const declared = sets.find((s) => s.name === set);
+  if (set === DIRECT_DEPS_NAME) {
+    const where =
+      declared === undefined ? "" : ` (declared in [package.sets] on line ${declared.line})`;
+    problems.add(
+      entry,
+      `[deps.from.${keyText(entry.key)}] takes atoms from set ${set}${where}: ${DIRECT_DEPS_CLASH}`,
+      `rename the set in [package.sets] and [deps.from.${keyText(entry.key)}], e.g. to ${DIRECT_DEPS_OTHER_NAME}; the direct dependencies stay in [deps.direct.nix]`,
+    );
+  }
+  if (declared === undefined) {
     problems.add(
       entry,
       `[deps.from.${keyText(entry.key)}] uses set ${set}, which [package.sets] does not declare`,

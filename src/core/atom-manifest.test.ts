@@ -211,6 +211,43 @@ config = 1
     assert.match(found[2]!, /né is listed twice/);
   });
 
+  it("refuses atoms from a set named nix, which deps.nix (the direct dependencies) would hide", () => {
+    const sets = `${MINIMAL}[package.sets]\nnix = "https://x.example/nix"\n`;
+    const found = problems(`${sets}[deps.from.nix]\nfoo = "^1"\n`);
+    assert.equal(found.length, 1, JSON.stringify(found));
+    assert.equal(`${found[0]!.line}:${found[0]!.column}`, "6:12");
+    assert.match(found[0]!.message, /^\[deps\.from\.nix\] takes atoms from set nix/);
+    assert.match(found[0]!.message, /declared in \[package\.sets\] on line 5/);
+    assert.match(found[0]!.message, /deps\.nix/);
+    assert.match(found[0]!.hint ?? "", /rename the set .* e\.g\. to nix-atoms/);
+    // Every spelling that names the same set: NFKC (fullwidth letters), dotted keys, no
+    // declaration at all (reported next to the undeclared set).
+    const fullwidth = messages(
+      `${MINIMAL}[package.sets]\n"\uff4e\uff49\uff58" = "https://x.example/nix"\n[deps.from."\uff4e\uff49\uff58"]\nfoo = "1"\n`,
+    );
+    assert.equal(fullwidth.length, 1);
+    assert.match(fullwidth[0]!, /^6:12 .* takes atoms from set nix /);
+    assert.match(messages(`${sets}[deps]\nfrom.nix.foo = "1"\n`)[0]!, /^7:6 .* from set nix /);
+    const undeclared = messages(`${MINIMAL}[deps.from.nix]\nfoo = "1"\n`);
+    assert.equal(undeclared.length, 2);
+    assert.match(undeclared[0]!, /takes atoms from set nix: atom-nix/);
+    assert.match(undeclared[1]!, /which \[package\.sets\] does not declare/);
+  });
+
+  it("accepts an atom and a direct dependency of one name (deps.<set>.<label>, deps.nix.<name>)", () => {
+    const m = parseAtomManifest(
+      `${MINIMAL}[package.sets]\nnix = "https://x.example/unused"\nNix = "https://x.example/nix"\n[deps.from.Nix]\nfoo = "1"\n[deps.direct.nix]\nfoo = { url = "https://x.example/foo" }\n`,
+    );
+    assert.deepEqual(
+      m.deps.map((d) => `${d.set}.${d.label}`),
+      ["Nix.foo"],
+    );
+    assert.deepEqual(
+      m.nixDeps.map((d) => d.name),
+      ["foo"],
+    );
+  });
+
   it("checks [nix] entry as a path inside the atom", () => {
     assert.equal(parseAtomManifest(`${MINIMAL}[nix]\nentry = "./nix//"`).nix.entry, "nix");
     for (const [entry, why] of [

@@ -57,6 +57,11 @@ export {
   parseConfigFile,
 } from "./config-digest.ts";
 export {
+  DIRECT_DEPS_CLASH,
+  DIRECT_DEPS_NAME,
+  DIRECT_DEPS_OTHER_NAME,
+} from "./direct-deps-name.ts";
+export {
   EKALA_MANIFEST_FILE,
   type EkalaManifest,
   type PackagePath,

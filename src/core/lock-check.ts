@@ -6,6 +6,7 @@
  */
 import { atomId } from "./atom-id.ts";
 import { isDigestText } from "./b3-digest.ts";
+import { DIRECT_DEPS_CLASH, DIRECT_DEPS_NAME, DIRECT_DEPS_OTHER_NAME } from "./direct-deps-name.ts";
 import { isLabel } from "./label.ts";
 import { refNameProblem } from "./legacy-url.ts";
 import type { LockedDep, LockedNixDep, LockedSet } from "./lock-types.ts";
@@ -52,8 +53,9 @@ export function mirrorListProblem(mirrors: readonly string[]): string | null {
   return null;
 }
 
-/** Set names and direct dependency names once; atoms once per set, in a declared set, with
- *  the id their set and label give and a rev as long as their set's id. */
+/** Set names and direct dependency names once; atoms once per set, in a declared set not named
+ *  `nix` (direct-deps-name.ts), with the id their set and label give and a rev as long as their
+ *  set's id. */
 export function crossCheckLock(
   sets: readonly Placed<LockedSet>[],
   deps: readonly Placed<LockedDep>[],
@@ -88,7 +90,14 @@ export function crossCheckLock(
         `${dep.label} comes from set ${dep.set}, which has no [sets.${dep.set}]`,
         REGENERATE_HINT,
       );
-    } else if (dep.rev.length !== dep.set.length) {
+    } else if (set.value.name === DIRECT_DEPS_NAME) {
+      report(
+        at,
+        `${dep.label} comes from set ${dep.set}, named ${set.value.name}${set.at.line > 0 ? ` on line ${set.at.line}` : ""}: ${DIRECT_DEPS_CLASH}`,
+        `a set of atoms cannot be named ${DIRECT_DEPS_NAME}: rename it in atom.toml ([package.sets] and [deps.from.${DIRECT_DEPS_NAME}]), e.g. to ${DIRECT_DEPS_OTHER_NAME}, then run \`eka resolve\``,
+      );
+    }
+    if (set !== undefined && dep.rev.length !== dep.set.length) {
       report(
         at,
         `${dep.label}'s rev ${dep.rev} does not have the object id length of its set (${dep.set.length} characters)`,

@@ -191,6 +191,7 @@ describe("formatLock (golden files)", () => {
       { ...GOLDEN, sets: [{ ...GOLDEN.sets[0]!, name: "a b" as Tag }] },
       { version: 2 as 1, sets: [], deps: [] },
       { ...GOLDEN, deps: [{ ...GOLDEN.deps[0]!, hash: "sha256-x" } as LockedDep] },
+      { ...GOLDEN, sets: GOLDEN.sets.map((s) => (s.id === S1 ? { ...s, name: "nix" as Tag } : s)) },
     ];
     for (const lock of bad) {
       assert.throws(
@@ -384,6 +385,39 @@ hash = "sha256-47mKTaMaEn1L3m5DAz9muidMqw636xxw7EFAK/YnPdg="
         `24:1 b of set ${S1} is locked twice`,
         "37:1 t is locked twice",
       ],
+    ],
+    [
+      "atoms from a set named nix, which deps.nix (the direct dependencies) would hide",
+      `version = 1
+[sets.${S1}]
+name = "nix"
+mirrors = ["https://x.example/nix"]
+[sets.${S2}]
+name = "Nix"
+mirrors = ["https://y.example/r"]
+[[deps]]
+type = "atom"
+label = "a"
+version = "1.0.0"
+set = "${S1}"
+rev = "${"0".repeat(40)}"
+id = "${atomId(S1, "a" as Label)}"
+content = "2tr2vnepd6i574itclonlgvek89i1djbagq2vngl2a6mpbp145fg"
+[[deps]]
+type = "atom"
+label = "a"
+version = "1.0.0"
+set = "${S2}"
+rev = "${"0".repeat(40)}"
+id = "${atomId(S2, "a" as Label)}"
+content = "2tr2vnepd6i574itclonlgvek89i1djbagq2vngl2a6mpbp145fg"
+[[deps]]
+type = "nix+tar"
+name = "a"
+url = "https://x/t"
+hash = "sha256-47mKTaMaEn1L3m5DAz9muidMqw636xxw7EFAK/YnPdg="
+`,
+      [`8:1 a comes from set ${S1}, named nix on line 2: atom-nix gives`],
     ],
     [
       "deps not an array",
