@@ -37,6 +37,7 @@ import {
 } from "./nix-pin-entry.ts";
 import { type PairFile, writePair } from "./pair-transaction.ts";
 import { openProject, readProjectTexts } from "./project.ts";
+import { refuseDirectDepsSet } from "./refuse-direct-deps-set.ts";
 import { type DepChange, describeLocked, MIRROR_TIMEOUT_MS, syncLock } from "./sync-lock.ts";
 import type { FetchSettings } from "./types.ts";
 
@@ -142,6 +143,7 @@ export async function addDeps(options: AddOptions): Promise<AddOutcome> {
     if (!arg.includes("::") && options.set !== undefined) {
       const spec = parseAtomSpec(arg);
       const set = parseTag(options.set, "set name");
+      refuseDirectDepsSet(project.dir, set, spec.label, "flag");
       const known = declared().map((s) => s.name);
       if (!known.includes(set)) {
         throw new EkaError(
@@ -171,6 +173,13 @@ export async function addDeps(options: AddOptions): Promise<AddOutcome> {
     else if (serving !== undefined) set = serving.name;
     else set = parseTag(nameFromUrl(url), "set name");
     const existing = sets.find((s) => s.name === set);
+    refuseDirectDepsSet(
+      project.dir,
+      set,
+      uri.label,
+      options.set !== undefined ? "flag" : serving !== undefined ? "declared" : "url",
+      existing,
+    );
     if (existing === undefined || !existing.mirrors.includes(url)) {
       if (existing !== undefined && options.set === undefined) {
         throw new EkaError(

@@ -210,3 +210,55 @@ test('one set under two names ("::" and its mirror, or two URLs of one set): a c
   assert.equal(resolved.json.error.code, "EKA_SET_CONFLICT");
   assert.deepEqual(snapshot(consumerApp), edit);
 });
+
+test("atoms are never added to a set named nix (deps.nix holds the direct dependencies): a clear error, atom.toml and atom.lock byte-identical", async (t) => {
+  const core = await publishedSet(t, { auth: ["1.0.0", "1.2.0"] });
+  const app = await consumer(t);
+  assert.equal((await runEka(app, ["add", `${core.url}::auth@^1`, "--set", "core"])).code, 0);
+  // The same remote at a path ending in /nix: its set name would come from the URL.
+  const links = await tempDir(t, "eka-links-");
+  symlinkSync(core.remote, join(links, "nix"));
+  const nixUrl = `file://${join(links, "nix")}`;
+  const refuse = async (args: string[], hint: RegExp, where: RegExp) => {
+    const files = [read(app, "atom.toml"), read(app, "atom.lock")];
+    const before = snapshot(app);
+    const run = await runEkaJson(app, args);
+    assert.notEqual(run.code, 0, args.join(" "));
+    const error = run.json.error;
+    assert.equal(error.code, "EKA_SET_CONFLICT", `${args.join(" ")}: ${JSON.stringify(error)}`);
+    assert.match(error.message, /^auth cannot be added to set nix: .*deps\.nix/, args.join(" "));
+    assert.match(error.hint, hint, args.join(" "));
+    assert.match(error.where, where, args.join(" "));
+    assert.deepEqual([read(app, "atom.toml"), read(app, "atom.lock")], files, args.join(" "));
+    assert.deepEqual(snapshot(app), before, args.join(" "));
+  };
+  const file = /\/atom\.toml$/;
+  await refuse(["add", `${core.url}::auth`, "--set", "nix"], /--set nix-atoms/, file);
+  await refuse(["add", "auth@^1", "--set", "nix"], /--set nix-atoms/, file);
+  await refuse(["add", "auth", "--set", "\uff4e\uff49\uff58"], /--set nix-atoms/, file);
+  await refuse(["add", `${nixUrl}::auth@^1`], /comes from the mirror URL/, file);
+  // A declared set named nix that no atom comes from is valid, and stays so.
+  write(
+    app,
+    "atom.toml",
+    read(app, "atom.toml").replace("[package.sets]\n", `[package.sets]\nnix = "${nixUrl}"\n`),
+  );
+  assert.equal((await runEka(app, ["resolve", "--locked"])).code, 0);
+  await refuse(
+    ["add", `${nixUrl}::auth`],
+    /rename set nix in \[package\.sets\]/,
+    /atom\.toml:\d+:1$/,
+  );
+});
+
+test("an atom and a direct dependency may share a name: deps.<set>.<label> and deps.nix.<name> never meet", async (t) => {
+  const core = await publishedSet(t, { auth: ["1.0.0"] });
+  const app = await consumer(t);
+  assert.equal((await runEka(app, ["add", `${core.url}::auth`, "--set", "core"])).code, 0);
+  const pin = await runEkaJson(app, ["add", "--nix", "auth", `file://${core.repo}`]);
+  assert.equal(pin.code, 0, JSON.stringify(pin.json.error));
+  const lock = read(app, "atom.lock");
+  assert.match(lock, /type = "atom"\nlabel = "auth"/);
+  assert.match(lock, /type = "nix\+git"\nname = "auth"/);
+  assert.equal((await runEka(app, ["resolve", "--locked"])).code, 0);
+});
