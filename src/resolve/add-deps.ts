@@ -36,7 +36,8 @@ import {
   withDefaultBranch,
 } from "./nix-pin-entry.ts";
 import { type PairFile, writePair } from "./pair-transaction.ts";
-import { openProject, readProjectTexts } from "./project.ts";
+import { openProject } from "./project.ts";
+import { readProjectTexts } from "./project-texts.ts";
 import { refuseDirectDepsSet } from "./refuse-direct-deps-set.ts";
 import { type DepChange, describeLocked, MIRROR_TIMEOUT_MS, syncLock } from "./sync-lock.ts";
 import type { FetchSettings } from "./types.ts";

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import type { Lock } from "../core/lock-types.ts";
 import type { Label } from "../core/types.ts";
 import { certainListings } from "./early-listings.ts";
-import { readProjectTexts } from "./project.ts";
+import { readProjectTexts } from "./project-texts.ts";
 import { setPrefixes } from "./set-listing.ts";
 import type { DepRequest } from "./types.ts";
 

@@ -7,7 +7,6 @@ import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { ATOM_MANIFEST_FILE, type AtomManifest, parseAtomManifest } from "../core/atom-manifest.ts";
 import { EkaError } from "../core/errors.ts";
-import { parseLock } from "../core/lock.ts";
 import { LOCK_FILE, type Lock } from "../core/lock-types.ts";
 import { recoverPair } from "./pair-transaction.ts";
 import { requestsOf } from "./requests.ts";
@@ -53,16 +52,10 @@ async function readIfExists(path: string): Promise<string | null> {
   }
 }
 
-/** Parses an atom's files (pure apart from nothing: the texts are given). */
-export function readProjectTexts(
-  dir: string,
-  manifestText: string,
-  lockText: string | null,
-): Project {
+/** An atom's manifest and the requests it makes (the lock's reader is not needed for this). */
+export function readManifest(manifestText: string): Pick<Project, "manifest" | "requests"> {
   const manifest = parseAtomManifest(manifestText, ATOM_MANIFEST_FILE);
-  const requests = requestsOf(manifest);
-  const lock = lockText === null ? null : parseLock(lockText, LOCK_FILE);
-  return { dir, manifestText, manifest, requests, lockText, lock };
+  return { manifest, requests: requestsOf(manifest) };
 }
 
 /** Finds the atom, repairs an interrupted update, reads and validates both files. */
@@ -76,5 +69,11 @@ export async function openProject(cwd: string): Promise<Project> {
     });
   }
   const lockText = await readIfExists(join(dir, LOCK_FILE));
+  // No lock (a first resolve): the lock's reader and what it checks with are not loaded, so a
+  // cold resolve starts its listings sooner (start-up time).
+  if (lockText === null) {
+    return { dir, manifestText, ...readManifest(manifestText), lockText, lock: null };
+  }
+  const { readProjectTexts } = await import("./project-texts.ts");
   return readProjectTexts(dir, manifestText, lockText);
 }

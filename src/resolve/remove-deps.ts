@@ -9,7 +9,8 @@ import {
 import type { MirrorLister } from "../git/index.ts";
 import { recordIfUpToDate } from "./lock-status.ts";
 import { type PairFile, writePair } from "./pair-transaction.ts";
-import { openProject, readProjectTexts } from "./project.ts";
+import { openProject } from "./project.ts";
+import { readProjectTexts } from "./project-texts.ts";
 import { type DepChange, syncLock } from "./sync-lock.ts";
 import type { FetchSettings } from "./types.ts";
 

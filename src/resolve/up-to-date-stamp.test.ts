@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { atomId, formatLock, type Label, type Lock, type SetId } from "../core/index.ts";
 import { recordIfUpToDate } from "./lock-status.ts";
-import { readProjectTexts } from "./project.ts";
+import { readProjectTexts } from "./project-texts.ts";
 import { stampDir, stampedDeps, writeStamp } from "./up-to-date-stamp.ts";
 
 const SET = "a".repeat(40) as SetId;
