@@ -19,24 +19,17 @@
  * (`data.reason = "timeout"`). Every failure names the remote by its redacted URL.
  *
  * Processes: none of its own (git's configuration comes from the caller, read once); the
- * transports' own as above.
+ * transports' own as above. Each transport's module is loaded when a URL first needs it: a
+ * resolve over file:// loads no HTTP, TCP or ssh code before its first listing starts.
  */
 import { EkaError, isEkaError } from "../../core/errors.ts";
 import type { GitRunner } from "../git-runner.ts";
 import { redactText, transportOf } from "../transport.ts";
-import { type CredentialSource, gitCredentials } from "./credentials.ts";
-import { lsRefsOverDaemon } from "./daemon-transport.ts";
-import { lsRefsOverHttp } from "./http-transport.ts";
+import type { CredentialSource } from "./credentials.ts";
 import { NotV2Error, ProtocolError, RemoteError } from "./listing-errors.ts";
-import {
-  localRepositoryPath,
-  lsRefsOverLocal,
-  lsRefsOverSsh,
-  probeOpenSsh,
-  type SshContext,
-} from "./process-transports.ts";
+import type { SshContext } from "./process-transports.ts";
 import { type RemoteConfig, unhonouredHttpSetting } from "./remote-config.ts";
-import { type SshProgram, sshProgram } from "./ssh-command.ts";
+import type { SshProgram } from "./ssh-command.ts";
 import type { HostPath } from "./url-parts.ts";
 import type { ListedRef } from "./v2-protocol.ts";
 
@@ -148,14 +141,24 @@ async function withDeadline<T>(
 
 export function createRefLister(options: RefListerOptions): RefLister {
   const defaultTimeout = options.timeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
-  const credentials = options.credentials ?? gitCredentials(options.runner);
+  let credentials: Promise<CredentialSource> | undefined;
+  const credentialSource = (): Promise<CredentialSource> => {
+    credentials ??=
+      options.credentials === undefined
+        ? import("./credentials.ts").then(({ gitCredentials }) => gitCredentials(options.runner))
+        : Promise.resolve(options.credentials);
+    return credentials;
+  };
   const sshEnv: NodeJS.ProcessEnv = { ...options.env, GIT_PROTOCOL: "version=2" };
   let program: Promise<SshProgram> | null = null;
   const probes = new Map<string, Promise<boolean>>();
 
   const sshContext = async (signal: AbortSignal): Promise<SshContext> => {
-    program ??= options.config().then((config) => sshProgram(options.env, config.ssh));
+    program ??= Promise.all([options.config(), import("./ssh-command.ts")]).then(
+      ([config, { sshProgram }]) => sshProgram(options.env, config.ssh),
+    );
     const settled = await program;
+    const { probeOpenSsh } = await import("./process-transports.ts");
     return {
       program: settled,
       env: sshEnv,
@@ -180,27 +183,41 @@ export function createRefLister(options: RefListerOptions): RefLister {
     const kind = transportOf(url);
     switch (kind) {
       case "local":
-      case "file":
+      case "file": {
+        const { localRepositoryPath, lsRefsOverLocal } = await import("./process-transports.ts");
         return lsRefsOverLocal(
           (args) => options.serverRunner.spawn(args),
           localRepositoryPath(url, kind),
           prefixes,
           signal,
         );
-      case "ssh":
-        return lsRefsOverSsh(await sshContext(signal), url, prefixes, signal);
+      }
+      case "ssh": {
+        const context = await sshContext(signal);
+        const { lsRefsOverSsh } = await import("./process-transports.ts");
+        return lsRefsOverSsh(context, url, prefixes, signal);
+      }
       case "git": {
         // A proxy command for git:// is run by git itself: git ls-remote goes through it.
         if ((await options.config()).gitProxy) throw new NotV2Error("core.gitProxy is set");
         if (options.env["GIT_PROXY_COMMAND"]) throw new NotV2Error("GIT_PROXY_COMMAND is set");
+        const { lsRefsOverDaemon } = await import("./daemon-transport.ts");
         return lsRefsOverDaemon(url, prefixes, signal);
       }
       case "http":
       case "https": {
         const setting = unhonouredHttpSetting(kind, await options.config(), options.env);
         if (setting !== null) throw new NotV2Error(`${setting} is set (git ls-remote honours it)`);
+        const [{ lsRefsOverHttp }, source] = await Promise.all([
+          import("./http-transport.ts"),
+          credentialSource(),
+        ]);
         return lsRefsOverHttp(
-          { credentials, env: options.env, remainingMs: () => Math.max(1, deadline - Date.now()) },
+          {
+            credentials: source,
+            env: options.env,
+            remainingMs: () => Math.max(1, deadline - Date.now()),
+          },
           url,
           prefixes,
           signal,
