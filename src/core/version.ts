@@ -3,10 +3,8 @@
  * no leading `v` or `=`, no surrounding spaces, no leading zeros. A version is also a git ref
  * component (`refs/ekala/atoms/L/V`), so one ending in `.lock` is refused.
  */
-// The two functions alone: the semver entry point loads the whole package (dozens of modules).
-import SemVer from "semver/classes/semver.js";
-import compareBuild from "semver/functions/compare-build.js";
-import parse from "semver/functions/parse.js";
+import { createRequire } from "node:module";
+import type SemVer from "semver/classes/semver.js";
 import { EkaError } from "./errors.ts";
 import { showText } from "./show-text.ts";
 import type { Version } from "./types.ts";
@@ -14,9 +12,35 @@ import type { Version } from "./types.ts";
 export const VERSION_HINT =
   'versions are semver 2.0.0: MAJOR.MINOR.PATCH with an optional -prerelease and +build, e.g. "1.0.0" or "2.1.0-beta.1"';
 
+interface SemverParts {
+  readonly SemVer: typeof SemVer;
+  readonly compareBuild: (a: SemVer, b: SemVer) => number;
+  readonly parse: (text: string, options: { loose: false }) => SemVer | null;
+}
+
+let semverParts: SemverParts | undefined;
+
+/**
+ * semver's class and two functions, loaded on first use: plain `M.m.p` versions, nearly all
+ * that a listing or a lock holds, are read and ordered without it, and loading it (its
+ * regular expressions are built at load) is start-up time for every command. The functions
+ * alone: the package's entry point loads all of it (dozens of modules).
+ */
+function semver(): SemverParts {
+  if (semverParts === undefined) {
+    const require = createRequire(import.meta.url);
+    semverParts = {
+      SemVer: require("semver/classes/semver.js"),
+      compareBuild: require("semver/functions/compare-build.js"),
+      parse: require("semver/functions/parse.js"),
+    };
+  }
+  return semverParts;
+}
+
 function versionProblem(text: string): string | null {
   if (text.endsWith(".lock")) return 'it ends with ".lock", which git refuses in a ref name';
-  const parsed = parse(text, { loose: false });
+  const parsed = semver().parse(text, { loose: false });
   if (parsed !== null) {
     const build = parsed.build.length > 0 ? `+${parsed.build.join(".")}` : "";
     if (parsed.version + build === text) return null;
@@ -48,7 +72,7 @@ function cachedProblem(text: string): string | null {
 function semverOf(version: Version): SemVer {
   let value = parsed.get(version);
   if (value === undefined) {
-    value = new SemVer(version);
+    value = new (semver().SemVer)(version);
     if (parsed.size > 100_000) parsed.clear();
     parsed.set(version, value);
   }
@@ -99,7 +123,7 @@ export function parseVersion(text: string, where?: string): Version {
  * is total: 0 only for identical versions. Ready for `Array.prototype.sort`.
  */
 export function compareVersions(a: Version, b: Version): number {
-  const byPrecedence = compareBuild(semverOf(a), semverOf(b));
+  const byPrecedence = semver().compareBuild(semverOf(a), semverOf(b));
   if (byPrecedence !== 0) return byPrecedence;
   return a < b ? -1 : a > b ? 1 : 0;
 }
