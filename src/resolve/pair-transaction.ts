@@ -11,6 +11,10 @@
  * Recovery: a journal means the new pair was committed: every temporary file it names that is
  * still there is renamed over its target (rolled forward), then the journal goes. No journal
  * means nothing was committed: leftover temporary files are removed (rolled back).
+ *
+ * One file alone (`eka resolve` changes only the lock) needs no journal: its rename over the
+ * target is the commit point, and a temporary file left by a crash before it is rolled back
+ * like any other. Two flushes fewer, and three renames and removals fewer, on every such write.
  */
 import { open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -63,6 +67,14 @@ function ioError(dir: string, error: unknown): EkaError {
 export async function writePair(dir: string, files: readonly PairFile[]): Promise<void> {
   if (files.length === 0) return;
   try {
+    if (files.length === 1) {
+      const [file] = files as [PairFile];
+      const temp = join(dir, tempOf(file.name));
+      await writeSynced(temp, file.text);
+      await rename(temp, join(dir, file.name));
+      await syncDir(dir);
+      return;
+    }
     for (const file of files) await writeSynced(join(dir, tempOf(file.name)), file.text);
     const journal: Journal = {
       version: 1,

@@ -3,7 +3,7 @@
  * between the two renames, after both) recovers to the old pair or the new pair, never a mix.
  */
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, watch, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { JOURNAL, recoverPair, writePair } from "../../src/resolve/index.ts";
@@ -110,4 +110,31 @@ test("every crash point recovers to the old pair (before the journal) or the new
     assert.deepEqual(files(dir), ["atom.lock", "atom.toml"], state.name);
     assert.equal(await recoverPair(dir), "none", `${state.name}: recovery is idempotent`);
   }
+});
+
+test("one file alone is replaced by its own rename: the other is untouched, a crash before it rolls back", async (t) => {
+  const dir = await start(t);
+  const before = readFileSync(join(dir, "atom.toml"));
+  // Every name the directory sees during the write: one file needs no journal.
+  const seen = new Set<string>();
+  const watcher = watch(dir, (_event, name) => {
+    if (name !== null) seen.add(name.toString());
+  });
+  try {
+    await writePair(dir, [{ name: "atom.lock", text: NEW["atom.lock"] }]);
+    await new Promise((done) => setTimeout(done, 50));
+  } finally {
+    watcher.close();
+  }
+  assert.deepEqual(pair(dir), { ...OLD, "atom.lock": NEW["atom.lock"] });
+  assert.ok(readFileSync(join(dir, "atom.toml")).equals(before));
+  assert.deepEqual(files(dir), ["atom.lock", "atom.toml"]);
+  assert.ok(seen.has(".atom.lock.eka-txn"), [...seen].join(", "));
+  assert.ok(!seen.has(JOURNAL) && !seen.has(`${JOURNAL}.tmp`), [...seen].join(", "));
+
+  // Killed after the temporary file was written, before its rename: the old lock stays.
+  writeFileSync(join(dir, ".atom.lock.eka-txn"), "newer lock\n");
+  assert.equal(await recoverPair(dir), "rolled-back");
+  assert.deepEqual(pair(dir), { ...OLD, "atom.lock": NEW["atom.lock"] });
+  assert.deepEqual(files(dir), ["atom.lock", "atom.toml"]);
 });
