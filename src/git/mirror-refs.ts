@@ -28,6 +28,7 @@ import {
   listingTimedOut,
 } from "./ls-refs/ref-lister.ts";
 import { type RemoteConfig, rewriteUrl } from "./ls-refs/remote-config.ts";
+import type { ListOptions } from "./ls-refs/v2-protocol.ts";
 import { checkRemoteUrl, isLocalPath, redactUrl } from "./transport.ts";
 
 export interface MirrorRef {
@@ -35,6 +36,11 @@ export interface MirrorRef {
   readonly oid: GitOid;
   /** For an annotated tag: the object it peels to (ls-remote's `^{}` line); else null. */
   readonly peeled: GitOid | null;
+  /**
+   * For a symbolic ref (HEAD), the ref it points at as the server says, in a listing made with
+   * `{ symrefs: true }` (ls-remote's `ref: <target>\t<name>` line); no key otherwise.
+   */
+  readonly symref?: string;
 }
 
 export interface MirrorLister {
@@ -45,8 +51,10 @@ export interface MirrorLister {
    * Identical requests (same URL, same prefixes in the same order) made through one lister share
    * one listing, in flight or done, failed or not: a listing started early (`eka resolve` starts
    * its sets' listings as soon as the manifest is read) is the one the later request gets.
+   * `{ symrefs: true }` also asks where symbolic refs point (HEAD: the default branch); it is a
+   * listing of its own.
    */
-  list(remote: Remote, prefixes: readonly string[]): Promise<MirrorRef[]>;
+  list(remote: Remote, prefixes: readonly string[], options?: ListOptions): Promise<MirrorRef[]>;
 }
 
 export interface MirrorListerOptions {
@@ -101,10 +109,13 @@ export async function openMirrorLister(
     env,
     timeoutMs,
     ...(options.onListing === undefined ? {} : { onListing: options.onListing }),
-    fallback: async (url, prefixes, left) => {
+    fallback: async (url, prefixes, left, listOptions) => {
       const display = redactUrl(url);
       const patterns = prefixes.map((p) => `${p}*`);
-      const result = await runner.run(["ls-remote", "--", url, ...patterns], { timeoutMs: left });
+      const symref = listOptions.symrefs === true ? ["--symref"] : [];
+      const result = await runner.run(["ls-remote", ...symref, "--", url, ...patterns], {
+        timeoutMs: left,
+      });
       if (result.timedOut) throw listingTimedOut(display, timeoutMs);
       if (result.code !== 0) {
         throw gitFailed(["ls-remote", display], result, {
@@ -139,12 +150,14 @@ export async function openMirrorLister(
       return { name: named === undefined ? null : mirror, url, display: redactUrl(url) };
     },
 
-    async list(remote, prefixes) {
+    async list(remote, prefixes, options = {}) {
       checkRemoteUrl(remote.url);
-      const key = [remote.url, ...prefixes].join("\0");
+      const symrefs = options.symrefs === true;
+      const listed = [remote.url, ...prefixes].join("\0");
+      const key = symrefs ? `${listed}\u0001symrefs` : listed;
       let listing = listings.get(key);
       if (listing === undefined) {
-        listing = lister.list(remote.url, [...prefixes]);
+        listing = lister.list(remote.url, [...prefixes], undefined, symrefs ? { symrefs } : {});
         listings.set(key, listing);
       }
       return [...(await listing)];
@@ -152,7 +165,10 @@ export async function openMirrorLister(
   };
 }
 
-/** `<oid>\t<ref>` lines, with `<oid>\t<ref>^{}` for the object an annotated tag peels to. */
+/**
+ * `<oid>\t<ref>` lines, with `<oid>\t<ref>^{}` for the object an annotated tag peels to and
+ * (`--symref`) `ref: <target>\t<ref>` for where a symbolic ref points.
+ */
 export function parseLsRemote(
   text: string,
   prefixes: readonly string[],
@@ -160,10 +176,16 @@ export function parseLsRemote(
 ): MirrorRef[] {
   const direct = new Map<string, GitOid>();
   const peeled = new Map<string, GitOid>();
+  let symrefs: Map<string, string> | null = null;
   for (const line of text.split("\n")) {
     const tab = line.indexOf("\t");
     if (tab === -1) continue;
     const name = line.slice(tab + 1);
+    if (line.startsWith("ref: ")) {
+      symrefs ??= new Map();
+      symrefs.set(name, line.slice(5, tab));
+      continue;
+    }
     const oid = parseGitOid(line.slice(0, tab), where);
     if (name.endsWith("^{}")) peeled.set(name.slice(0, -3), oid);
     else direct.set(name, oid);
@@ -171,7 +193,9 @@ export function parseLsRemote(
   const refs: MirrorRef[] = [];
   for (const [ref, oid] of direct) {
     if (prefixes.length > 0 && !prefixes.some((p) => ref.startsWith(p))) continue;
-    refs.push({ ref, oid, peeled: peeled.get(ref) ?? null });
+    const symref = symrefs?.get(ref);
+    const listed = { ref, oid, peeled: peeled.get(ref) ?? null };
+    refs.push(symref === undefined ? listed : { ...listed, symref });
   }
   return refs.sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
 }

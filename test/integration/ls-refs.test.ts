@@ -69,8 +69,18 @@ async function lsRemote(
   prefixes: readonly string[],
   env = gitTestEnv,
 ): Promise<MirrorRef[]> {
+  return parseLsRemote(await lsRemoteText(url, prefixes, env), prefixes, url);
+}
+
+/** What `git ls-remote [flags] <url> <prefix>*…` prints. */
+async function lsRemoteText(
+  url: string,
+  prefixes: readonly string[],
+  env = gitTestEnv,
+  flags: readonly string[] = [],
+): Promise<string> {
   const patterns = prefixes.map((p) => `${p}*`);
-  const child = spawn("git", ["ls-remote", url, ...patterns], { env });
+  const child = spawn("git", ["ls-remote", ...flags, url, ...patterns], { env });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => {
@@ -81,13 +91,13 @@ async function lsRemote(
   });
   const code = await new Promise((resolve) => child.on("close", resolve));
   assert.equal(code, 0, stderr);
-  return parseLsRemote(stdout, prefixes, url);
+  return stdout;
 }
 
 async function listWithEka(
   url: string,
   prefixes: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; symrefs?: boolean } = {},
 ): Promise<{ refs: MirrorRef[]; events: ListingEvent[]; spawned: string[][] }> {
   const events: ListingEvent[] = [];
   const spawned: string[][] = [];
@@ -97,7 +107,8 @@ async function listWithEka(
     onSpawn: (args) => spawned.push([...args]),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
-  const refs = await lister.list(await lister.resolve(url), prefixes);
+  const listOptions = options.symrefs === undefined ? {} : { symrefs: options.symrefs };
+  const refs = await lister.list(await lister.resolve(url), prefixes, listOptions);
   return { refs, events, spawned };
 }
 
@@ -149,6 +160,70 @@ test("file:// and a local path: what git ls-remote returns, one upload-pack, onl
   const all = await listWithEka(`file://${repo}`, []);
   assert.deepEqual(all.refs, await lsRemote(`file://${repo}`, []));
   assert.ok(all.refs.length > 2 * NOISE);
+});
+
+/**
+ * A bare repository whose HEAD points at `trunk`, a branch at the commit of `main` and `other`
+ * too (the commit cannot tell them apart), and a symbolic branch `alias` pointing at `main`.
+ */
+async function symrefFixture(t: TestContext): Promise<string> {
+  const dir = await tempRepo(t, { bare: true });
+  const tree = git(dir, ["mktree"], "").trim();
+  const commit = git(dir, ["commit-tree", tree, "-m", "init"]).trim();
+  const updates = ["main", "other", "trunk"].map((b) => `create refs/heads/${b} ${commit}`);
+  git(dir, ["update-ref", "--stdin"], `${updates.join("\n")}\n`);
+  git(dir, ["symbolic-ref", "HEAD", "refs/heads/trunk"]);
+  git(dir, ["symbolic-ref", "refs/heads/alias", "refs/heads/main"]);
+  return dir;
+}
+
+const HEAD_PREFIXES = ["HEAD", "refs/heads/"];
+
+test("symrefs: HEAD's target is what git ls-remote --symref says, over file://, git://, http:// and the ls-remote fallback", async (t) => {
+  const repo = await symrefFixture(t);
+  const base = join(repo, "..");
+  const name = repo.slice(base.length + 1);
+  const daemon = await startGitDaemon(t, base);
+  const server = await startGitHttpBackend(t, base, { env: gitTestEnv });
+  const config = join(await tempDir(t), "gitconfig");
+  // http.proxy (for other hosts): git ls-remote lists; the v2 client does not.
+  writeFileSync(config, "[http]\n\tproxy = http://127.0.0.1:1\n");
+  const proxied = { ...gitTestEnv, GIT_CONFIG_GLOBAL: config, no_proxy: "127.0.0.1" };
+  const cases: [string, string, NodeJS.ProcessEnv, ListingEvent["via"]][] = [
+    ["file://", `file://${repo}`, gitTestEnv, "v2"],
+    ["git://", daemon.url(name), gitTestEnv, "v2"],
+    ["http://", server.url(name), gitTestEnv, "v2"],
+    ["git ls-remote", server.url(name), proxied, "ls-remote"],
+  ];
+  for (const [what, url, env, via] of cases) {
+    const text = await lsRemoteText(url, HEAD_PREFIXES, env, ["--symref"]);
+    assert.match(text, /^ref: refs\/heads\/trunk\tHEAD$/m, `${what}: ${text}`);
+    const { refs, events } = await listWithEka(url, HEAD_PREFIXES, { env, symrefs: true });
+    assert.deepEqual(
+      events.map((e) => e.via),
+      [via],
+      what,
+    );
+    assert.deepEqual(refs, parseLsRemote(text, HEAD_PREFIXES, url), what);
+    const head = refs.find((r) => r.ref === "HEAD");
+    assert.equal(head?.symref, "refs/heads/trunk", what);
+    assert.deepEqual(
+      refs.filter((r) => r.symref !== undefined).map((r) => [r.ref, r.symref]),
+      [
+        ["HEAD", "refs/heads/trunk"],
+        ["refs/heads/alias", "refs/heads/main"],
+      ],
+      what,
+    );
+
+    // An ordinary listing asks for no symrefs and gets no symref keys.
+    const plain = await listWithEka(url, HEAD_PREFIXES, { env });
+    assert.deepEqual(plain.refs, await lsRemote(url, HEAD_PREFIXES, env), what);
+    assert.ok(
+      plain.refs.every((r) => !("symref" in r)),
+      what,
+    );
+  }
 });
 
 test("a SHA-256 repository: the pipelined request is refused, the listing is made again with its object format", async (t) => {

@@ -9,7 +9,7 @@ import { RemoteError } from "./listing-errors.ts";
 import { pktLine } from "./pkt-line.ts";
 import { lsRefsOverStream, PipelineRefused, socketConnection } from "./stream-session.ts";
 import { type HostPath, parseHostUrl } from "./url-parts.ts";
-import type { ListedRef } from "./v2-protocol.ts";
+import type { ListedRef, ListOptions } from "./v2-protocol.ts";
 
 const DEFAULT_PORT = 9418;
 
@@ -18,6 +18,7 @@ async function session(
   prefixes: readonly string[],
   signal: AbortSignal,
   pipelined: boolean,
+  options: ListOptions,
 ): Promise<ListedRef[]> {
   const port = target.port === null ? DEFAULT_PORT : Number(target.port);
   const socket = connect({ host: target.host, port });
@@ -36,7 +37,7 @@ async function session(
     socket.write(
       pktLine(`git-upload-pack ${target.path}\0host=${target.hostAndPort}\0\0version=2\0`),
     );
-    return await lsRefsOverStream(connection, prefixes, pipelined);
+    return await lsRefsOverStream(connection, prefixes, pipelined, options);
   } finally {
     signal.removeEventListener("abort", abort);
     socket.destroy();
@@ -47,12 +48,13 @@ export async function lsRefsOverDaemon(
   url: string,
   prefixes: readonly string[],
   signal: AbortSignal,
+  options: ListOptions = {},
 ): Promise<ListedRef[]> {
   const target = parseHostUrl(url);
   try {
-    return await session(target, prefixes, signal, true);
+    return await session(target, prefixes, signal, true, options);
   } catch (error) {
     if (!(error instanceof PipelineRefused) || signal.aborted) throw error;
-    return session(target, prefixes, signal, false);
+    return session(target, prefixes, signal, false, options);
   }
 }

@@ -20,7 +20,13 @@
 import type { Credential, CredentialRequest, CredentialSource } from "./credentials.ts";
 import { NotV2Error, ProtocolError, RemoteError } from "./listing-errors.ts";
 import { PktLineReader } from "./pkt-line.ts";
-import { type ListedRef, lsRefsRequest, readAdvertisement, readLsRefs } from "./v2-protocol.ts";
+import {
+  type ListedRef,
+  type ListOptions,
+  lsRefsRequest,
+  readAdvertisement,
+  readLsRefs,
+} from "./v2-protocol.ts";
 
 const SERVICE_SUFFIX = "/info/refs?service=git-upload-pack";
 const MAX_REDIRECTS = 10;
@@ -111,6 +117,7 @@ export async function lsRefsOverHttp(
   url: string,
   prefixes: readonly string[],
   signal: AbortSignal,
+  options: ListOptions = {},
 ): Promise<ListedRef[]> {
   const parsed = new URL(url);
   if (parsed.search !== "" || parsed.hash !== "") throw new NotV2Error("a URL with a query");
@@ -242,7 +249,7 @@ export async function lsRefsOverHttp(
   }
 
   // 2. The listing.
-  const request = lsRefsRequest(capabilities, prefixes);
+  const request = lsRefsRequest(capabilities, prefixes, options);
   const endpoint = `${base}/git-upload-pack`;
   let post = await send("POST", endpoint, request);
   if (post.status === 401 && state.auth?.origin !== new URL(endpoint).origin) {

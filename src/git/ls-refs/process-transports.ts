@@ -15,7 +15,7 @@ import {
 } from "./ssh-command.ts";
 import { lsRefsOverStream, PipelineRefused, processConnection } from "./stream-session.ts";
 import { filePath, type HostPath, parseHostUrl, parseScpLike } from "./url-parts.ts";
-import type { ListedRef } from "./v2-protocol.ts";
+import type { ListedRef, ListOptions } from "./v2-protocol.ts";
 
 /** Starts git with `args` (the `-c` protocol options, environment with GIT_PROTOCOL set). */
 export type SpawnGit = (args: readonly string[]) => ChildProcess;
@@ -24,13 +24,14 @@ async function overProcess(
   start: () => ChildProcess,
   prefixes: readonly string[],
   signal: AbortSignal,
+  options: ListOptions,
 ): Promise<ListedRef[]> {
   const session = async (pipelined: boolean) => {
     const connection = processConnection(start());
     const abort = () => connection.destroy();
     signal.addEventListener("abort", abort, { once: true });
     try {
-      return await lsRefsOverStream(connection, prefixes, pipelined);
+      return await lsRefsOverStream(connection, prefixes, pipelined, options);
     } finally {
       signal.removeEventListener("abort", abort);
     }
@@ -55,8 +56,9 @@ export function lsRefsOverLocal(
   path: string,
   prefixes: readonly string[],
   signal: AbortSignal,
+  options: ListOptions = {},
 ): Promise<ListedRef[]> {
-  return overProcess(() => spawnGit(["upload-pack", "--", path]), prefixes, signal);
+  return overProcess(() => spawnGit(["upload-pack", "--", path]), prefixes, signal, options);
 }
 
 /** Where an ssh URL (`ssh://…` or scp-like) points. */
@@ -92,6 +94,7 @@ export async function lsRefsOverSsh(
   url: string,
   prefixes: readonly string[],
   signal: AbortSignal,
+  options: ListOptions = {},
 ): Promise<ListedRef[]> {
   const target = sshTarget(url);
   let variant = context.program.variant;
@@ -100,5 +103,5 @@ export async function lsRefsOverSsh(
   const [file, argv] = sshSpawnLine(context.program, args);
   const start = () =>
     spawn(file, argv, { env: context.env, stdio: ["pipe", "pipe", "pipe"], windowsHide: true });
-  return overProcess(start, prefixes, signal);
+  return overProcess(start, prefixes, signal, options);
 }

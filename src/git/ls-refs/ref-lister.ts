@@ -31,7 +31,7 @@ import type { SshContext } from "./process-transports.ts";
 import { type RemoteConfig, unhonouredHttpSetting } from "./remote-config.ts";
 import type { SshProgram } from "./ssh-command.ts";
 import type { HostPath } from "./url-parts.ts";
-import type { ListedRef } from "./v2-protocol.ts";
+import type { ListedRef, ListOptions } from "./v2-protocol.ts";
 
 /** The time limit of one listing when the caller gives none. */
 export const DEFAULT_LIST_TIMEOUT_MS = 30_000;
@@ -41,6 +41,7 @@ export type ListFallback = (
   url: string,
   prefixes: readonly string[],
   timeoutMs: number,
+  options: ListOptions,
 ) => Promise<ListedRef[]>;
 
 /** How a listing was made (for tests, benchmarks and verbose output). */
@@ -70,7 +71,12 @@ export interface RefListerOptions {
 
 export interface RefLister {
   /** The refs of `url` under `prefixes` (all refs when empty), sorted by name. */
-  list(url: string, prefixes: readonly string[], timeoutMs?: number): Promise<ListedRef[]>;
+  list(
+    url: string,
+    prefixes: readonly string[],
+    timeoutMs?: number,
+    options?: ListOptions,
+  ): Promise<ListedRef[]>;
 }
 
 export function listingTimedOut(display: string, timeoutMs: number): EkaError {
@@ -179,6 +185,7 @@ export function createRefLister(options: RefListerOptions): RefLister {
     prefixes: readonly string[],
     signal: AbortSignal,
     deadline: number,
+    listOptions: ListOptions,
   ): Promise<ListedRef[]> => {
     const kind = transportOf(url);
     switch (kind) {
@@ -190,19 +197,20 @@ export function createRefLister(options: RefListerOptions): RefLister {
           localRepositoryPath(url, kind),
           prefixes,
           signal,
+          listOptions,
         );
       }
       case "ssh": {
         const context = await sshContext(signal);
         const { lsRefsOverSsh } = await import("./process-transports.ts");
-        return lsRefsOverSsh(context, url, prefixes, signal);
+        return lsRefsOverSsh(context, url, prefixes, signal, listOptions);
       }
       case "git": {
         // A proxy command for git:// is run by git itself: git ls-remote goes through it.
         if ((await options.config()).gitProxy) throw new NotV2Error("core.gitProxy is set");
         if (options.env["GIT_PROXY_COMMAND"]) throw new NotV2Error("GIT_PROXY_COMMAND is set");
         const { lsRefsOverDaemon } = await import("./daemon-transport.ts");
-        return lsRefsOverDaemon(url, prefixes, signal);
+        return lsRefsOverDaemon(url, prefixes, signal, listOptions);
       }
       case "http":
       case "https": {
@@ -221,20 +229,21 @@ export function createRefLister(options: RefListerOptions): RefLister {
           url,
           prefixes,
           signal,
+          listOptions,
         );
       }
     }
   };
 
   return {
-    async list(url, prefixes, timeoutMs = defaultTimeout) {
+    async list(url, prefixes, timeoutMs = defaultTimeout, listOptions = {}) {
       const display = redactText(url);
       const deadline = Date.now() + timeoutMs;
       const timedOut = () => listingTimedOut(display, timeoutMs);
       let reason: string;
       try {
         const refs = await withDeadline(deadline, timedOut, (signal) =>
-          overV2(url, prefixes, signal, deadline),
+          overV2(url, prefixes, signal, deadline, listOptions),
         );
         options.onListing?.({ remote: display, via: "v2" });
         return refs;
@@ -245,7 +254,7 @@ export function createRefLister(options: RefListerOptions): RefLister {
       options.onListing?.({ remote: display, via: "ls-remote", reason });
       const left = deadline - Date.now();
       if (left <= 0) throw timedOut();
-      return options.fallback(url, prefixes, left);
+      return options.fallback(url, prefixes, left, listOptions);
     },
   };
 }

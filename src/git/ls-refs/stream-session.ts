@@ -12,6 +12,7 @@ import { FLUSH_PKT, PktLineReader } from "./pkt-line.ts";
 import {
   type Capabilities,
   type ListedRef,
+  type ListOptions,
   lsRefsRequest,
   readAdvertisement,
   readLsRefs,
@@ -132,21 +133,22 @@ export async function lsRefsOverStream(
   connection: StreamConnection,
   prefixes: readonly string[],
   pipelined = true,
+  options: ListOptions = {},
 ): Promise<ListedRef[]> {
   try {
     if (pipelined) {
-      connection.write(Buffer.concat([lsRefsRequest(ASSUMED, prefixes), FLUSH_PKT]));
+      connection.write(Buffer.concat([lsRefsRequest(ASSUMED, prefixes, options), FLUSH_PKT]));
       connection.endInput();
     }
     const capabilities = await readAdvertisement(connection.reader);
     if (pipelined) {
-      lsRefsRequest(capabilities, prefixes); // throws NotV2Error without ls-refs
+      lsRefsRequest(capabilities, prefixes, options); // throws NotV2Error without ls-refs
       const format = capabilities.get("object-format");
       if (format !== undefined && format !== null && format !== "sha1") {
         throw new PipelineRefused(`the repository uses ${format}`);
       }
     } else {
-      connection.write(lsRefsRequest(capabilities, prefixes));
+      connection.write(lsRefsRequest(capabilities, prefixes, options));
     }
     const refs = await readLsRefs(connection.reader, prefixes);
     if (!pipelined) connection.write(FLUSH_PKT);

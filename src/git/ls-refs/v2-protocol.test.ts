@@ -81,23 +81,61 @@ test("the ls-refs request asks for peeled tags and one ref-prefix per distinct p
   assert.throws(() => lsRefsRequest(new Map([["fetch", null]]), []), NotV2Error);
 });
 
+test("symrefs is asked for only when the listing wants it; otherwise the request is unchanged", () => {
+  const caps = new Map<string, string | null>([["ls-refs", null]]);
+  const plain = lsRefsRequest(caps, ["HEAD", "refs/heads/"]);
+  assert.deepEqual(lsRefsRequest(caps, ["HEAD", "refs/heads/"], { symrefs: false }), plain);
+  const packets = (bytes: Buffer) =>
+    decodePackets(bytes).map((p) => (p.kind === "data" ? packetText(p) : p.kind));
+  assert.deepEqual(packets(plain), [
+    "command=ls-refs",
+    "delim",
+    "peel",
+    "ref-prefix HEAD",
+    "ref-prefix refs/heads/",
+    "flush",
+  ]);
+  assert.deepEqual(packets(lsRefsRequest(caps, ["HEAD", "refs/heads/"], { symrefs: true })), [
+    "command=ls-refs",
+    "delim",
+    "peel",
+    "symrefs",
+    "ref-prefix HEAD",
+    "ref-prefix refs/heads/",
+    "flush",
+  ]);
+});
+
 test("parses ref lines with their attributes", () => {
-  assert.deepEqual(parseRefLine(`${A} refs/heads/main`), {
-    ref: "refs/heads/main",
-    oid: A,
-    peeled: null,
-  });
+  const plain = parseRefLine(`${A} refs/heads/main`);
+  assert.deepEqual(plain, { ref: "refs/heads/main", oid: A, peeled: null });
+  assert.ok(!("symref" in plain), "no symref key on a ref that is not symbolic");
   assert.deepEqual(parseRefLine(`${A} HEAD symref-target:refs/heads/main`), {
     ref: "HEAD",
     oid: A,
     peeled: null,
+    symref: "refs/heads/main",
+  });
+  assert.deepEqual(parseRefLine(`${A} refs/tags/latest symref-target:refs/tags/v1 peeled:${B}`), {
+    ref: "refs/tags/latest",
+    oid: A,
+    peeled: B,
+    symref: "refs/tags/v1",
   });
   assert.deepEqual(parseRefLine(`${A} refs/tags/v1 peeled:${B}`), {
     ref: "refs/tags/v1",
     oid: A,
     peeled: B,
   });
-  for (const bad of ["", A, `${A} `, `xyz refs/heads/main`, `${A} refs/tags/v1 peeled:zz`]) {
+  for (const bad of [
+    "",
+    A,
+    `${A} `,
+    `xyz refs/heads/main`,
+    `${A} refs/tags/v1 peeled:zz`,
+    `${A} HEAD symref-target:`,
+    `${A} HEAD symref-target: peeled:${B}`,
+  ]) {
     assert.throws(() => parseRefLine(bad), ProtocolError, bad);
   }
 });
@@ -119,6 +157,17 @@ test("the reply is filtered to the prefixes on this side too, and sorted", async
   );
   const all = await readLsRefs(reader(`${A} refs/heads/main\n`, FLUSH_PKT), []);
   assert.equal(all.length, 1);
+  const head = await readLsRefs(
+    reader(`${A} HEAD symref-target:refs/heads/trunk\n`, `${A} refs/heads/trunk\n`, FLUSH_PKT),
+    ["HEAD", "refs/heads/"],
+  );
+  assert.deepEqual(
+    head.map((r) => [r.ref, r.symref]),
+    [
+      ["HEAD", "refs/heads/trunk"],
+      ["refs/heads/trunk", undefined],
+    ],
+  );
   await assert.rejects(readLsRefs(reader(`${A} refs/heads/main\n`), []), ProtocolError);
   await assert.rejects(readLsRefs(reader("ERR upload-pack: bad\n"), []), RemoteError);
 });

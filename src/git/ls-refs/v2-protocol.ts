@@ -1,7 +1,8 @@
 /**
  * The protocol v2 messages of a ref listing (gitprotocol-v2(5)), independent of the transport:
  * the server's capability advertisement, the `ls-refs` command with one `ref-prefix` per prefix,
- * and its reply, one `<oid> <refname>[ <attribute>]*` line per ref.
+ * and its reply, one `<oid> <refname>[ <attribute>]*` line per ref (`peeled:<oid>` for an
+ * annotated tag; `symref-target:<ref>` for a symbolic ref such as HEAD, when asked).
  *
  * The reply is filtered on this side too (a server may ignore `ref-prefix`: git ignores them all
  * past 65,536), so a listing holds exactly the refs under the prefixes whatever the server does.
@@ -16,6 +17,18 @@ export interface ListedRef {
   readonly ref: string;
   readonly oid: GitOid;
   readonly peeled: GitOid | null;
+  /**
+   * For a symbolic ref (HEAD: the remote's default branch), the ref it points at, as the server
+   * says (`symref-target:`, `git ls-remote --symref`). Only in a listing that asked for symrefs;
+   * absent (no key) otherwise.
+   */
+  readonly symref?: string;
+}
+
+/** What a listing asks for besides the refs under its prefixes. */
+export interface ListOptions {
+  /** The target of each symbolic ref listed (ls-refs `symrefs`); off: the request is unchanged. */
+  readonly symrefs?: boolean;
 }
 
 /** The capabilities a v2 server advertised: `key` or `key=value` lines. */
@@ -74,14 +87,22 @@ export async function readAdvertisement(
   return capabilities;
 }
 
-/** The `ls-refs` command (ending with a flush) for a server with these capabilities. */
-export function lsRefsRequest(capabilities: Capabilities, prefixes: readonly string[]): Buffer {
+/**
+ * The `ls-refs` command (ending with a flush) for a server with these capabilities. `symrefs` is
+ * an argument of every v2 server's ls-refs (no capability to check).
+ */
+export function lsRefsRequest(
+  capabilities: Capabilities,
+  prefixes: readonly string[],
+  options: ListOptions = {},
+): Buffer {
   if (!capabilities.has("ls-refs")) throw new NotV2Error("the server does not offer ls-refs");
   const parts: Buffer[] = [pktLine("command=ls-refs\n")];
   if (capabilities.has("agent")) parts.push(pktLine(`agent=${AGENT}\n`));
   const format = capabilities.get("object-format");
   if (format !== undefined && format !== null) parts.push(pktLine(`object-format=${format}\n`));
   parts.push(DELIM_PKT, pktLine("peel\n"));
+  if (options.symrefs === true) parts.push(pktLine("symrefs\n"));
   for (const prefix of new Set(prefixes)) parts.push(pktLine(`ref-prefix ${prefix}\n`));
   parts.push(FLUSH_PKT);
   return Buffer.concat(parts);
@@ -117,13 +138,19 @@ export function parseRefAt(text: string, start: number, end: number): ListedRef 
   const oid = oidAt(text, start, first, start, end);
   const ref = text.slice(first + 1, second);
   let peeled: GitOid | null = null;
+  let symref: string | undefined;
   for (let at = second + 1; at < end; ) {
     let space = text.indexOf(" ", at);
     if (space === -1 || space > end) space = end;
     if (text.startsWith("peeled:", at)) peeled = oidAt(text, at + 7, space, start, end);
+    else if (text.startsWith("symref-target:", at)) {
+      if (space === at + 14) throw malformed(text, start, end);
+      symref = text.slice(at + 14, space);
+    }
     at = space + 1;
   }
-  return { ref, oid, peeled };
+  // Only a symbolic ref, in a listing that asked for them, gets the key.
+  return symref === undefined ? { ref, oid, peeled } : { ref, oid, peeled, symref };
 }
 
 /** One reply line (see `parseRefAt`). */
