@@ -4,7 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { withBuiltinAliases } from "../core/alias.ts";
-import { entryFields, type NixPinInput, nixPinEntry } from "./nix-pin-entry.ts";
+import type { GitOid } from "../core/index.ts";
+import type { MirrorLister, MirrorRef } from "../git/index.ts";
+import {
+  entryFields,
+  type NixPinEntry,
+  type NixPinInput,
+  nixPinEntry,
+  withDefaultBranch,
+} from "./nix-pin-entry.ts";
 
 const ALIASES = withBuiltinAliases(new Map([["me", "https://files.example.com/"]]));
 const entry = (input: Partial<NixPinInput> & { url: string }, cwd = "/work") =>
@@ -86,4 +94,53 @@ test("bad combinations are usage errors", () => {
     );
   }
   assert.throws(() => entry({ url, name: "Bad Name" }), { code: "EKA_LABEL_INVALID" });
+});
+
+const ONE = "1".repeat(40) as GitOid;
+const TWO = "2".repeat(40) as GitOid;
+const URL = "git://example.test/lib.git";
+
+/** The default branch `withDefaultBranch` finds in a listing of `refs`, or its error. */
+async function defaultBranch(refs: readonly MirrorRef[]): Promise<string | Error> {
+  const asked: unknown[] = [];
+  const lister: MirrorLister = {
+    resolve: async (mirror) => ({ name: null, url: mirror, display: mirror }),
+    list: async (_remote, prefixes, options) => {
+      asked.push([prefixes, options]);
+      return [...refs];
+    },
+  };
+  const pin: NixPinEntry = { name: "lib" as NixPinEntry["name"], kind: "git", url: URL };
+  const result = await withDefaultBranch(pin, async () => lister).then(
+    (e) => e.ref ?? "",
+    (error: Error) => error,
+  );
+  assert.deepEqual(asked, [[["HEAD", "refs/heads/"], { symrefs: true }]]);
+  return result;
+}
+
+const branch = (name: string, oid: GitOid): MirrorRef => ({
+  ref: `refs/heads/${name}`,
+  oid,
+  peeled: null,
+});
+
+test("the default branch is HEAD's symref target when the server gives one", async () => {
+  const head = (symref: string): MirrorRef => ({ ref: "HEAD", oid: ONE, peeled: null, symref });
+  const shared = [branch("another", ONE), branch("main", ONE), branch("trunk", ONE)];
+  assert.equal(await defaultBranch([head("refs/heads/trunk"), ...shared]), "trunk");
+  assert.equal(await defaultBranch([head("refs/heads/trunk"), branch("trunk", ONE)]), "trunk");
+  // A branch whose short name reads as a full ref name is written in full.
+  assert.equal(await defaultBranch([head("refs/heads/refs/x")]), "refs/heads/refs/x");
+});
+
+test("without a symref target, HEAD's branch is inferred from its commit, failing as before", async () => {
+  const head: MirrorRef = { ref: "HEAD", oid: ONE, peeled: null };
+  assert.equal(await defaultBranch([head, branch("dev", TWO), branch("solo", ONE)]), "solo");
+  assert.equal(await defaultBranch([head, branch("main", ONE), branch("trunk", ONE)]), "main");
+  assert.equal(await defaultBranch([head, branch("master", ONE), branch("x", ONE)]), "master");
+  const several = await defaultBranch([head, branch("a", ONE), branch("b", ONE)]);
+  assert.match(String(several), /is at the commit of several branches \(a, b\)/);
+  assert.match(String(await defaultBranch([head, branch("a", TWO)])), /HEAD of .* is on no branch/);
+  assert.match(String(await defaultBranch([branch("a", ONE)])), /has no HEAD/);
 });

@@ -195,8 +195,8 @@ const HEADS = "refs/heads/";
 
 /**
  * A git entry without `ref` or `version` given the remote's default branch by name: the branch
- * its `HEAD` points at (the one branch at `HEAD`'s commit, or main/master among several), from
- * one listing of `HEAD` and `refs/heads/`. Other entries are returned as they are.
+ * its `HEAD` points at, as the server says (ls-refs `symrefs`, `git ls-remote --symref`), from one
+ * listing of `HEAD` and `refs/heads/`. Other entries are returned as they are.
  */
 export async function withDefaultBranch(
   entry: NixPinEntry,
@@ -205,7 +205,7 @@ export async function withDefaultBranch(
   if (entry.kind !== "git" || entry.ref !== undefined || entry.version !== undefined) return entry;
   const git = await lister();
   const remote = await git.resolve(entry.url);
-  const refs = await git.list(remote, ["HEAD", HEADS]);
+  const refs = await git.list(remote, ["HEAD", HEADS], { symrefs: true });
   const head = refs.find((r) => r.ref === "HEAD");
   const where = `${entry.name} (${remote.display})`;
   const nameOne = `name a branch or tag: eka add --nix ${entry.name} URL --git REF (or URL^^REF)`;
@@ -220,6 +220,10 @@ export async function withDefaultBranch(
       },
     );
   }
+  if (head.symref !== undefined) return { ...entry, ref: refName(head.symref) };
+  // Only for a server that does not say where HEAD points (an old one without the v0 `symref`
+  // capability): HEAD's branch inferred from its commit, the one branch at it, or main/master
+  // among several.
   const branches = refs
     .filter((r) => r.ref.startsWith(HEADS) && r.oid === head.oid)
     .map((r) => r.ref.slice(HEADS.length));
@@ -235,6 +239,15 @@ export async function withDefaultBranch(
     );
   }
   return { ...entry, ref: branch };
+}
+
+/**
+ * How an entry names `target`, a full ref name: a branch by its short name (the resolver looks
+ * it up under refs/heads/ first), unless that name would read as a full one; else in full.
+ */
+function refName(target: string): string {
+  const short = target.startsWith(HEADS) ? target.slice(HEADS.length) : null;
+  return short === null || short.startsWith("refs/") ? target : short;
 }
 
 /** The entry's keys and values, in the order written (protocol.md §8). */

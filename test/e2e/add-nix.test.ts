@@ -316,3 +316,35 @@ test("eka update NAME moves only that pin: a new tag moves it, an atom dependenc
   const auth = parseLock(read(app, "atom.lock")).deps.find((d) => d.type === "atom");
   assert.equal(auth?.type === "atom" ? auth.version : null, "1.0.0");
 });
+
+test("the default branch is the one the remote's HEAD points at, even at the commit of other branches", async (t) => {
+  const lib = await servedLib(t);
+  // HEAD -> trunk, a branch at the commit of main and of another branch: the commit alone
+  // cannot tell them apart (it would say main).
+  git(lib.bare, "branch", "trunk", "main");
+  git(lib.bare, "branch", "another", "main");
+  git(lib.bare, "symbolic-ref", "HEAD", "refs/heads/trunk");
+  // A second repository whose HEAD is on a branch no other branch shares.
+  const solo = join(lib.served, "acme", "solo.git");
+  git(lib.upstream, "clone", "--quiet", "--bare", lib.upstream, solo);
+  git(solo, "branch", "-f", "solo", "dev");
+  git(solo, "symbolic-ref", "HEAD", "refs/heads/solo");
+  const env = await userConfig(t, "");
+  const app = await consumer(t, "\n[deps.direct.nix]\n");
+  const overHttp = await gitHttpServer(t, lib.served);
+  const cases: [string, string[], string, string][] = [
+    ["daemon", [lib.daemon.url("acme/lib.git")], "trunk", lib.tip],
+    ["http", [`${overHttp}acme/lib.git`, "--git"], "trunk", lib.tip],
+    ["solo", [lib.daemon.url("acme/solo.git"), "--git"], "solo", lib.dev],
+  ];
+  for (const [name, args, branch, rev] of cases) {
+    const run = await add(app, [name, ...args], env);
+    assert.deepEqual(run.data.pins[0].entry, { git: args[0], ref: branch }, name);
+    assert.ok(
+      read(app, "atom.toml").includes(`\n${name} = { git = "${args[0]}", ref = "${branch}" }\n`),
+      read(app, "atom.toml"),
+    );
+    const dep = locked(app, name) as unknown as Record<string, unknown>;
+    assert.deepEqual([dep["type"], dep["ref"], dep["rev"]], ["nix+git", branch, rev], name);
+  }
+});
