@@ -11,7 +11,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from "nod
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
-import { isEkaError } from "../../src/core/index.ts";
+import { type EkaError, isEkaError } from "../../src/core/index.ts";
 import {
   type ListingEvent,
   type MirrorRef,
@@ -614,4 +614,34 @@ test("a redirect to another origin that asks for credentials gets its own; the f
   const { refs } = await listWithEka(`http://127.0.0.1:${port}/${name}`, PREFIXES, { env });
   assert.deepEqual(refs, await lsRemote(target.url(name), PREFIXES, env));
   assert.ok(readFileSync(store, "utf8").includes(frontLine), readFileSync(store, "utf8"));
+});
+
+test("ssh: a listing whose time runs out during git's -G probe starts no ssh session afterwards", async (t) => {
+  const repo = await fixture(t);
+  const dir = await tempDir(t);
+  const log = join(dir, "ssh.log");
+  const fakeSsh = join(dir, "fake-ssh");
+  // The probe (`-G`) takes 2 s and answers OpenSSH; a session would log its command and run it.
+  writeFileSync(
+    fakeSsh,
+    `#!/bin/sh\nif [ "$1" = -G ]; then sleep 2; exit 0; fi\nfor last; do :; done\n` +
+      `echo "$last" >> '${log}'\nexec sh -c "$last"\n`,
+  );
+  chmodSync(fakeSsh, 0o755);
+  writeFileSync(log, "");
+  const env = { ...gitTestEnv, GIT_SSH_COMMAND: fakeSsh };
+  const started = Date.now();
+  const error = await listWithEka(`ssh://example.test${repo}`, PREFIXES, {
+    env,
+    timeoutMs: 500,
+  }).then(
+    () => assert.fail("the listing should time out"),
+    (e: unknown) => e as EkaError,
+  );
+  assert.equal(error.code, "EKA_REMOTE_UNREACHABLE");
+  assert.deepEqual(error.data, { reason: "timeout", timeoutMs: 500 });
+  assert.ok(Date.now() - started < 1900, "the timeout did not wait for the probe");
+  // The probe ends (answering OpenSSH) after the deadline: nothing may be started then.
+  await new Promise((done) => setTimeout(done, 2500));
+  assert.equal(readFileSync(log, "utf8"), "", "an ssh session was started after the deadline");
 });

@@ -27,6 +27,9 @@ async function overProcess(
   options: ListOptions,
 ): Promise<ListedRef[]> {
   const session = async (pipelined: boolean) => {
+    // Past the deadline (an ssh probe can outlast it) no process is started: the listing has
+    // already failed with its timeout, and nobody would read this one.
+    if (signal.aborted) throw new Error("the listing's time limit passed before it started");
     const connection = processConnection(start());
     const abort = () => connection.destroy();
     signal.addEventListener("abort", abort, { once: true });
@@ -74,18 +77,25 @@ export interface SshContext {
   readonly probe: (target: HostPath) => Promise<boolean>;
 }
 
-/** Runs git's `auto` probe: whether `<program> -G …` exits 0 (then it is OpenSSH). */
+/**
+ * Runs git's `auto` probe: whether `<program> -G …` exits 0 (then it is OpenSSH). A probe cut
+ * short by `signal` rejects rather than answer "not OpenSSH": its answer would be a guess.
+ */
 export function probeOpenSsh(
   program: SshProgram,
   env: NodeJS.ProcessEnv,
   target: HostPath,
   signal: AbortSignal,
 ): Promise<boolean> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const [file, args] = sshSpawnLine(program, sshProbeArguments(target));
+    const settle = (answer: boolean) => {
+      if (signal.aborted) reject(new Error("the ssh probe was stopped by the time limit"));
+      else resolve(answer);
+    };
     const child = spawn(file, args, { env, stdio: "ignore", signal });
-    child.once("error", () => resolve(false));
-    child.once("close", (code) => resolve(code === 0));
+    child.once("error", () => settle(false));
+    child.once("close", (code) => settle(code === 0));
   });
 }
 
@@ -98,7 +108,14 @@ export async function lsRefsOverSsh(
 ): Promise<ListedRef[]> {
   const target = sshTarget(url);
   let variant = context.program.variant;
-  if (variant === "auto") variant = (await context.probe(target)) ? "ssh" : "simple";
+  while (variant === "auto") {
+    try {
+      variant = (await context.probe(target)) ? "ssh" : "simple";
+    } catch (error) {
+      // Another listing's time limit stopped the shared probe: probe again, within this one's.
+      if (signal.aborted) throw error;
+    }
+  }
   const args = sshArguments(variant, target, uploadPackCommand(target.path));
   const [file, argv] = sshSpawnLine(context.program, args);
   const start = () =>

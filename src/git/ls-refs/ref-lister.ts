@@ -174,6 +174,8 @@ export function createRefLister(options: RefListerOptions): RefLister {
         if (probe === undefined) {
           probe = probeOpenSsh(settled, sshEnv, target, signal);
           probes.set(key, probe);
+          // A probe stopped by its listing's time limit answers nothing: the next one asks again.
+          probe.catch(() => probes.delete(key));
         }
         return probe;
       },
