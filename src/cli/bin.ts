@@ -7,13 +7,22 @@
  * command's module only (`LEAN`), and `eka --version` none. Every command module loads its
  * library inside `run`, so `--help` loads no library module, and stdout is written without
  * setting up a stream (test/e2e/cli-startup.test.ts names the files each of these loads).
+ *
+ * A command that has answered ends the process (`finish`): once its exit code is known and what
+ * it wrote has reached stdout and stderr, eka exits with that code. Work nobody waits for any
+ * more cannot keep it alive: a mirror's listing still pending after another failed (a server
+ * that accepts and never answers holds a socket or a git process up to the listing limit), a
+ * speculative listing, a process's pipes. The processes eka started that are still running, and
+ * theirs, are asked to end (SIGTERM) first, so none outlives it waiting on the network. Only the
+ * process entry does this: `main()` called in-process (tests, other users of the library)
+ * returns as before.
  */
 import type { Command } from "./command.ts";
 import type { Sink } from "./render.ts";
 
 // Taken from the process rather than imported: an ESM import of node:fs builds a module facade
 // over all of fs's exports first (~2 ms), which `--version` and `--help` otherwise never need.
-const { writeSync } = process.getBuiltinModule("node:fs");
+const { readdirSync, readFileSync, writeSync } = process.getBuiltinModule("node:fs");
 const { enableCompileCache } = process.getBuiltinModule("node:module");
 
 enableCompileCache?.();
@@ -55,10 +64,107 @@ function writeOut(text: string): void {
   streamOut().write(bytes.subarray(at));
 }
 
+/** `process.stderr`, once something asked for it (creating it costs a stream). */
+let stderrStream: NodeJS.WriteStream | undefined;
+
+function streamErr(): NodeJS.WriteStream {
+  stderrStream ??= process.stderr;
+  return stderrStream;
+}
+
 const sink: Sink = {
   out: writeOut,
-  err: (text) => process.stderr.write(text),
+  err: (text) => streamErr().write(text),
 };
+
+/** Resolves once everything written to `stream` so far has been handed to the system. */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  // Writes complete in order: an empty one's callback comes after every earlier write's.
+  return new Promise((done) => {
+    stream.write("", () => done());
+  });
+}
+
+/** The processes `pid` started, as Linux lists them (/proc; each thread keeps its own list). */
+function listedChildren(pid: number): number[] {
+  const out: number[] = [];
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    const listed = readFileSync(`/proc/${pid}/task/${task}/children`, "utf8");
+    for (const child of listed.split(" ")) if (child !== "") out.push(Number(child));
+  }
+  return out;
+}
+
+/** Every process's children, from each one's parent (/proc/<pid>/stat: a kernel without lists). */
+function scannedChildren(): Map<number, number[]> {
+  const byParent = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // `pid (name) state ppid …`: the name may hold spaces and parentheses.
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      byParent.set(parent, [...(byParent.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return byParent;
+}
+
+/** Every process below this one, parents before their children; none where there is no /proc. */
+function descendants(): number[] {
+  let scanned: Map<number, number[]> | undefined;
+  const childrenOf = (pid: number): number[] => {
+    if (scanned !== undefined) return scanned.get(pid) ?? [];
+    try {
+      return listedChildren(pid);
+    } catch {
+      if (pid !== process.pid) return []; // gone meanwhile
+    }
+    try {
+      scanned = scannedChildren();
+    } catch {
+      scanned = new Map(); // no /proc
+    }
+    return scanned.get(pid) ?? [];
+  };
+  const found: number[] = [];
+  for (let level = childrenOf(process.pid); level.length > 0; level = level.flatMap(childrenOf)) {
+    found.push(...level);
+  }
+  return found;
+}
+
+/**
+ * Asks every process eka started, and every process they started, to end (SIGTERM: git removes
+ * its lock files). A local git would end by itself once eka is gone (its stdin reaches EOF, its
+ * next write fails), but one waiting on the network (git ls-remote and its git-remote-http, ssh)
+ * waits as long as the server stays silent. All are found before any is signalled: one that
+ * ends hands its own children to init. Only when a child is still running (a process handle is
+ * active), and only where /proc tells (Linux); elsewhere such a process ends with its connection.
+ */
+function endChildren(): void {
+  if (!process.getActiveResourcesInfo().includes("ProcessWrap")) return;
+  for (const pid of descendants()) {
+    try {
+      process.kill(pid, "SIGTERM");
+    } catch {
+      // gone already
+    }
+  }
+}
+
+/**
+ * Ends the process with `code` (never returns) once stdout and stderr have taken everything
+ * written to them: stderr is the one `process.stderr`, whoever wrote to it.
+ */
+async function finish(code: number): Promise<never> {
+  const streams = [stdoutStream, stderrStream].filter((s) => s !== undefined);
+  await Promise.all(streams.map(drained));
+  endChildren();
+  process.exit(code);
+}
 /**
  * Every command by name: `eka <name>` loads only its module (and what it uses); `main.ts`,
  * with every command, answers the rest (`eka --help`, `eka help <name>`, an unknown name).
@@ -107,30 +213,28 @@ const fast =
   argv[0] === "resolve"
     ? (await import("./fast-resolve.ts")).fastResolve(argv, process.cwd(), sink)
     : null;
-if (fast !== null) process.exitCode = fast;
-else {
-  const io = {
-    sink,
-    env: process.env,
-    cwd: process.cwd(),
-    // Asked only when needed (each creates its stream).
-    get stdoutIsTTY() {
-      return streamOut().isTTY === true;
-    },
-    get stderrIsTTY() {
-      return process.stderr.isTTY === true;
-    },
-  };
-  const name = commandName(argv);
-  const lean = name !== undefined && Object.hasOwn(LEAN, name) ? LEAN[name] : undefined;
-  if (isVersionOnly(argv)) {
-    const { runMain } = await import("./run-main.ts");
-    process.exitCode = await runMain(argv, io, []);
-  } else if (lean !== undefined) {
-    const [{ runMain }, command] = await Promise.all([import("./run-main.ts"), lean()]);
-    process.exitCode = await runMain(argv, io, [command as Command<never>]);
-  } else {
-    const { main } = await import("./main.ts");
-    process.exitCode = await main(argv, io);
-  }
+if (fast !== null) await finish(fast);
+const io = {
+  sink,
+  env: process.env,
+  cwd: process.cwd(),
+  // Asked only when needed (each creates its stream).
+  get stdoutIsTTY() {
+    return streamOut().isTTY === true;
+  },
+  get stderrIsTTY() {
+    return streamErr().isTTY === true;
+  },
+};
+const name = commandName(argv);
+const lean = name !== undefined && Object.hasOwn(LEAN, name) ? LEAN[name] : undefined;
+if (isVersionOnly(argv)) {
+  const { runMain } = await import("./run-main.ts");
+  await finish(await runMain(argv, io, []));
+} else if (lean !== undefined) {
+  const [{ runMain }, command] = await Promise.all([import("./run-main.ts"), lean()]);
+  await finish(await runMain(argv, io, [command as Command<never>]));
+} else {
+  const { main } = await import("./main.ts");
+  await finish(await main(argv, io));
 }
