@@ -348,7 +348,9 @@ async function resolvePending(
   const waits = (p: PendingRequest) =>
     p.request.type !== "atom" && p.request.type !== "nix+git" && p.request.from !== undefined;
   const first = plan.pending.filter((p) => !waits(p));
-  const out = await settleAll(first.map(resolveOne));
+  // The first failure fails the resolution at once: it does not wait for the rest (a mirror
+  // that accepts and never answers would hold it up to the listing limit, 60 s).
+  const out = await Promise.all(first.map(resolveOne));
   const versions = atomVersions(plan.kept, oldLockSets(plan));
   for (const [i, p] of first.entries()) {
     const locked = out[i];
@@ -362,17 +364,9 @@ async function resolvePending(
       throw new EkaError("EKA_INTERNAL", `no version for ${requestKey(p.request)}`);
     return { request };
   });
-  out.push(...(await settleAll(later.map(resolveOne))));
+  out.push(...(await Promise.all(later.map(resolveOne))));
   for (const [name, view] of views) ids.set(name, (await view).id);
   return out;
-}
-
-/** Like Promise.all, but waits for every promise before throwing the first failure. */
-async function settleAll<T>(promises: readonly Promise<T>[]): Promise<T[]> {
-  const settled = await Promise.allSettled(promises);
-  const failure = settled.find((s) => s.status === "rejected");
-  if (failure !== undefined) throw failure.reason;
-  return settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
 }
 
 function oldLockSets(plan: LockPlan): LockedSet[] {

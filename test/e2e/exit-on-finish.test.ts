@@ -1,7 +1,7 @@
 /**
  * A command that has answered ends the process (src/cli/bin.ts): work nobody waits for any more
  * does not hold eka until the listing limit (60 s), and no process it started outlives it. The
- * case: `eka outdated` over two sets, one whose only mirror is a real repository that serves no
+ * case: `eka outdated` and `eka resolve` over two sets, one whose only mirror is a real repository that serves no
  * set (an error), the other's mirror a loopback server that accepts and never answers — listed
  * over eka's own git:// client (a socket), or over http:// through `git ls-remote` (a git and its
  * git-remote-http waiting on the server). The failing mirror is held back (a `git` on PATH that
@@ -95,8 +95,15 @@ async function eventually(check: () => boolean, ms: number): Promise<boolean> {
   }
 }
 
-for (const via of ["git://, eka's own client", "http://, through git ls-remote"] as const) {
-  test(`a failed command exits with its error while another mirror's listing hangs (${via}); no process it started is left`, {
+const CASES = ["outdated", "resolve"].flatMap((command) =>
+  (["git://, eka's own client", "http://, through git ls-remote"] as const).map((via) => ({
+    command,
+    via,
+  })),
+);
+
+for (const { command, via } of CASES) {
+  test(`eka ${command} fails with its error while another mirror's listing hangs (${via}); no process it started is left`, {
     timeout: 120_000,
   }, async (t) => {
     const scratch = await tempDir(t, "eka-exit-");
@@ -131,7 +138,7 @@ for (const via of ["git://, eka's own client", "http://, through git ls-remote"]
     };
 
     const started = Date.now();
-    const run = await runEka(app, ["outdated"], env);
+    const run = await runEka(app, [command], env);
     const elapsed = Date.now() - started;
 
     assert.equal(run.code, exitCodeFor("EKA_REMOTE_UNREACHABLE"), run.stderr);
