@@ -60,6 +60,7 @@ export const ERROR_CODES = [
   "EKA_EVAL_FAILED",
   "EKA_BUILD_FAILED",
   "EKA_NIX_UNAVAILABLE",
+  "EKA_DEP_AMBIGUOUS",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -151,6 +152,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case "EKA_CONFIG_INVALID":
     case "EKA_SET_CONFLICT":
     case "EKA_DEP_NOT_FOUND":
+    case "EKA_DEP_AMBIGUOUS":
     case "EKA_SET_UNKNOWN":
     case "EKA_REVISION_UNKNOWN":
     case "EKA_ARCHIVE_INVALID":

@@ -56,6 +56,8 @@ export {
   parseConfigAssignment,
   parseConfigFile,
 } from "./config-digest.ts";
+export { type NamedDep, selectDeps } from "./dep-selection.ts";
+export { removeDirectDependency } from "./direct-dep-edit.ts";
 export {
   DIRECT_DEPS_CLASH,
   DIRECT_DEPS_NAME,
