@@ -8,7 +8,7 @@
  * refused, EKA_DEP_AMBIGUOUS naming each match and the `--set` picking it; a NAME matching none
  * is EKA_DEP_NOT_FOUND, naming the dependencies there are.
  */
-import { ATOM_MANIFEST_FILE, type AtomManifest } from "./atom-manifest.ts";
+import type { AtomManifest } from "./atom-manifest.ts";
 import { DIRECT_DEPS_NAME } from "./direct-deps-name.ts";
 import { EkaError } from "./errors.ts";
 import { parseTag } from "./tag.ts";
@@ -19,7 +19,7 @@ export type NamedDep =
   | { readonly type: "atom"; readonly set: Tag; readonly label: Label }
   | { readonly type: "direct"; readonly set: typeof DIRECT_DEPS_NAME; readonly name: Label };
 
-type Deps = Pick<AtomManifest, "sets" | "deps" | "nixDeps">;
+type Deps = Pick<AtomManifest, "file" | "sets" | "deps" | "nixDeps">;
 
 function all(manifest: Deps): NamedDep[] {
   return [
@@ -85,7 +85,8 @@ function ambiguity(name: string, matches: readonly NamedDep[]): string {
 /**
  * The dependencies of `manifest` that `names` name, restricted to set `set` when given (`nix`:
  * the direct dependencies), each once, in the order of `names`. No names: every dependency (of
- * `set`, when given). EKA_SET_UNKNOWN for a set [package.sets] does not declare (other than
+ * `set`, when given). Errors are located at `where` (the manifest's file by default):
+ * EKA_SET_UNKNOWN for a set [package.sets] does not declare (other than
  * `nix`), EKA_DEP_NOT_FOUND for names matching nothing, EKA_DEP_AMBIGUOUS for names matching
  * several dependencies without `set`; every such name is reported at once.
  */
@@ -93,8 +94,9 @@ export function selectDeps(
   manifest: Deps,
   names: readonly string[],
   set?: string,
-  file = ATOM_MANIFEST_FILE,
+  where: string = manifest.file,
 ): NamedDep[] {
+  const file = manifest.file;
   const every = all(manifest);
   let scope = every;
   const tag = set === undefined ? undefined : parseTag(set, "set name");
@@ -105,7 +107,7 @@ export function selectDeps(
       if (!manifest.sets.some((s) => s.name === tag)) {
         const declared = manifest.sets.map((s) => s.name);
         throw new EkaError("EKA_SET_UNKNOWN", `set ${tag} is not declared in ${file}`, {
-          where: file,
+          where,
           hint: `${declared.length === 0 ? "it declares no set" : `the sets are: ${declared.join(", ")}`}; --set ${DIRECT_DEPS_NAME} names the direct dependencies`,
           data: { set: tag, known: declared },
         });
@@ -142,7 +144,7 @@ export function selectDeps(
       "EKA_DEP_NOT_FOUND",
       `${list(unknown)} ${unknown.length === 1 ? `is not ${scopeWords(tag, "a dependency")}` : `are not ${scopeWords(tag, "dependencies")}`} in ${file}`,
       {
-        where: file,
+        where,
         hint: moved === "" ? scopeHint : `${moved}; ${scopeHint}`,
         data: {
           unknown,
@@ -157,7 +159,7 @@ export function selectDeps(
       "EKA_DEP_AMBIGUOUS",
       ambiguous.map((a) => ambiguity(a.name, a.matches)).join("; "),
       {
-        where: file,
+        where,
         hint: "--set applies to every name given: name dependencies of different sets in separate commands",
         data: {
           ambiguous: ambiguous.map((a) => ({

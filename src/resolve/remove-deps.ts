@@ -1,10 +1,16 @@
-/** `eka remove <label>…`: the dependencies gone from atom.toml and their entries from the lock, together. */
+/**
+ * `eka remove NAME… [--set SET]`: atom dependencies (by label) and direct dependencies (by
+ * name) gone from atom.toml and their entries from the lock, together. A name several
+ * dependencies share is refused unless `--set` picks one (`selectDeps`).
+ */
 import {
   ATOM_MANIFEST_FILE,
-  EkaError,
   LOCK_FILE,
+  type NamedDep,
   type Report,
   removeDependency,
+  removeDirectDependency,
+  selectDeps,
 } from "../core/index.ts";
 import type { MirrorLister } from "../git/index.ts";
 import { recordIfUpToDate } from "./lock-status.ts";
@@ -16,7 +22,10 @@ import type { FetchSettings } from "./types.ts";
 
 export interface RemoveOptions {
   readonly cwd: string;
-  readonly labels: readonly string[];
+  /** Atom labels and direct dependency names. */
+  readonly names: readonly string[];
+  /** Restricts `names` to the atoms of this set; `nix`: to the direct dependencies. */
+  readonly set?: string;
   readonly report: Report;
   readonly lister?: () => Promise<MirrorLister>;
   /** For downloaded pins (`nix+url`, `nix+tar`, `nix+build`). */
@@ -25,36 +34,34 @@ export interface RemoveOptions {
   readonly stampRoot?: string;
 }
 
+/** A removed dependency: an atom of a set (`label`), or a direct one (`set` is `nix`, `name`). */
+export type RemovedDep =
+  | { readonly set: string; readonly label: string }
+  | { readonly set: string; readonly name: string };
+
 export interface RemoveOutcome {
   readonly dir: string;
-  readonly removed: readonly { readonly set: string; readonly label: string }[];
+  readonly removed: readonly RemovedDep[];
   readonly changes: readonly DepChange[];
 }
 
 export async function removeDeps(options: RemoveOptions): Promise<RemoveOutcome> {
   const project = await openProject(options.cwd);
+  const picked: NamedDep[] = selectDeps(
+    project.manifest,
+    options.names,
+    options.set,
+    `${project.dir}/${ATOM_MANIFEST_FILE}`,
+  );
   let text = project.manifestText;
-  const removed: { set: string; label: string }[] = [];
-  for (const label of options.labels) {
-    const deps = project.manifest.deps.filter((d) => d.label === label.normalize("NFKC"));
-    if (deps.length === 0) {
-      const known = project.manifest.deps.map((d) => d.label);
-      throw new EkaError(
-        "EKA_DEP_NOT_FOUND",
-        `${label} is not an atom dependency in ${ATOM_MANIFEST_FILE}`,
-        {
-          where: `${project.dir}/${ATOM_MANIFEST_FILE}`,
-          hint:
-            known.length === 0
-              ? "it has no atom dependencies"
-              : `the atom dependencies are: ${known.join(", ")}`,
-          data: { label, deps: known },
-        },
-      );
-    }
-    for (const dep of deps) {
-      text = removeDependency(text, dep.set, dep.label);
+  const removed: RemovedDep[] = [];
+  for (const dep of picked) {
+    if (dep.type === "atom") {
+      text = removeDependency(text, dep.set, dep.label, ATOM_MANIFEST_FILE);
       removed.push({ set: dep.set, label: dep.label });
+    } else {
+      text = removeDirectDependency(text, dep.name, ATOM_MANIFEST_FILE);
+      removed.push({ set: dep.set, name: dep.name });
     }
   }
   const staged = readProjectTexts(project.dir, text, project.lockText);

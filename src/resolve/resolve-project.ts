@@ -2,7 +2,7 @@
 // Only what reading the project and starting its listings needs, loaded up front: the rest of
 // resolution (planning, resolvers, the lock writer) is loaded while the mirrors answer.
 import { ATOM_MANIFEST_FILE } from "../core/atom-manifest.ts";
-import { EkaError } from "../core/errors.ts";
+import { type NamedDep, selectDeps } from "../core/dep-selection.ts";
 import { LOCK_FILE } from "../core/lock-types.ts";
 import type { Report } from "../core/report.ts";
 import type { StartedRemoteConfig } from "../git/ls-refs/read-remote-config.ts";
@@ -22,6 +22,8 @@ export interface ResolveOptions {
   readonly offline?: boolean;
   /** `eka update`: these dependencies (labels or names; all when empty) resolved again. */
   readonly update?: readonly string[];
+  /** With `update`: the names are atoms of this set (`nix`: direct dependencies; `selectDeps`). */
+  readonly updateSet?: string;
   readonly lister?: () => Promise<MirrorLister>;
   /**
    * For downloaded pins (`nix+url`, `nix+tar`, `nix+build`). A function is called once the
@@ -45,10 +47,6 @@ export interface ResolveOutcome {
   readonly deps: number;
 }
 
-function nameOf(request: DepRequest): string {
-  return request.type === "atom" ? request.label : request.name;
-}
-
 export async function resolveProject(options: ResolveOptions): Promise<ResolveOutcome> {
   const settings =
     typeof options.fetch === "function" ? { later: options.fetch } : { now: options.fetch };
@@ -66,26 +64,26 @@ export async function resolveProject(options: ResolveOptions): Promise<ResolveOu
   const project = await openProject(options.cwd).catch(settingsFirst);
   let force: ((r: DepRequest) => boolean) | undefined;
   if (options.update !== undefined) {
-    const names = new Set(options.update);
-    const known = project.requests.map(nameOf);
-    const unknown = [...names].filter((n) => !known.includes(n));
-    if (unknown.length > 0) {
-      await settingsFirst(
-        new EkaError(
-          "EKA_DEP_NOT_FOUND",
-          `${unknown.join(", ")} ${unknown.length === 1 ? "is not a dependency" : "are not dependencies"} of ${ATOM_MANIFEST_FILE}`,
-          {
-            where: `${project.dir}/${ATOM_MANIFEST_FILE}`,
-            hint:
-              known.length === 0
-                ? "it has no dependencies"
-                : `the dependencies are: ${known.join(", ")}`,
-            data: { unknown, deps: known },
-          },
-        ),
+    const { update, updateSet } = options;
+    let picked: NamedDep[];
+    try {
+      picked = selectDeps(
+        project.manifest,
+        update,
+        updateSet,
+        `${project.dir}/${ATOM_MANIFEST_FILE}`,
       );
+    } catch (error) {
+      return settingsFirst(error);
     }
-    force = names.size === 0 ? () => true : (r) => names.has(nameOf(r));
+    const atoms = new Set(
+      picked.flatMap((d) => (d.type === "atom" ? [`${d.set}\u0000${d.label}`] : [])),
+    );
+    const direct = new Set(picked.flatMap((d) => (d.type === "direct" ? [d.name as string] : [])));
+    force =
+      update.length === 0 && updateSet === undefined
+        ? () => true
+        : (r) => (r.type === "atom" ? atoms.has(`${r.set}\u0000${r.label}`) : direct.has(r.name));
   }
   let lister = options.lister;
   if (lister === undefined) {
