@@ -43,7 +43,7 @@ export function refuseDuplicateNixName(
   if (existing !== undefined) {
     throw new EkaError("EKA_DUPLICATE_LABEL", `${name} is already a direct dependency in ${file}`, {
       where: `${file}:${existing.line}:${existing.column}`,
-      hint: `choose another name, run eka update ${name} to lock it again, or edit its entry in ${file}`,
+      hint: `choose another name, run eka update --set nix ${name} to lock it again, or edit its entry in ${file}`,
       data: { name },
     });
   }
