@@ -15,7 +15,8 @@
  * exactly this dependency went.
  */
 import type { AST } from "toml-eslint-parser";
-import { ATOM_MANIFEST_FILE, type AtomManifest, parseAtomManifest } from "./atom-manifest.ts";
+import { ATOM_MANIFEST_FILE, parseAtomManifest } from "./atom-manifest.ts";
+import { checkDirectDepsEdit } from "./check-direct-deps-edit.ts";
 import { DIRECT_DEPS_NAME } from "./direct-deps-name.ts";
 import { EkaError } from "./errors.ts";
 import { parseLabel } from "./label.ts";
@@ -102,15 +103,6 @@ function merged(text: string, spans: readonly Span[]): Edit[] {
   return out.map(([from, to]) => ({ at: from, remove: to - from, insert: "" }));
 }
 
-const nixKey = (d: AtomManifest["nixDeps"][number]) => `${d.name}\u0000${JSON.stringify(d.spec)}`;
-const atomKey = (d: AtomManifest["deps"][number]) =>
-  `${d.set}\u0000${d.label}\u0000${d.requirement}`;
-const setKey = (s: AtomManifest["sets"][number]) => `${s.name}\u0000${s.mirrors.join("\u0000")}`;
-
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  return [...a].sort().join("\n") === [...b].sort().join("\n");
-}
-
 /**
  * `text` without the direct dependency `name` (`[deps.direct.nix]`), whichever form it is
  * written in. EKA_DEP_NOT_FOUND when it is not a direct dependency.
@@ -159,23 +151,7 @@ export function removeDirectDependency(
   for (const [table, sites] of inline) spans.push(...inlineSpans(table, sites));
   const out = applyEdits(text, merged(text, spans));
   const what = `removing ${label} from [deps.direct.${DIRECT_DEPS_NAME}]`;
-  let after: AtomManifest;
-  try {
-    after = parseAtomManifest(out, file);
-  } catch (error) {
-    throw new EkaError("EKA_INTERNAL", `${what} produced an invalid manifest`, { cause: error });
-  }
-  const same =
-    sameKeys(after.sets.map(setKey), before.sets.map(setKey)) &&
-    sameKeys(after.deps.map(atomKey), before.deps.map(atomKey)) &&
-    sameKeys(after.nixDeps.map(nixKey), before.nixDeps.filter((d) => d !== existing).map(nixKey)) &&
-    after.label === before.label &&
-    after.version === before.version &&
-    JSON.stringify(after.nix) === JSON.stringify(before.nix);
-  if (!same) {
-    throw new EkaError("EKA_INTERNAL", `${what} did not give the expected manifest`, {
-      data: { nixDeps: after.nixDeps.map(nixKey) },
-    });
-  }
+  const kept = before.nixDeps.filter((d) => d !== existing);
+  checkDirectDepsEdit(before, out, kept, what, file);
   return out;
 }

@@ -44,6 +44,7 @@ export {
 export { b3DigestFromBytes, isDigestText, parseB3Digest } from "./b3-digest.ts";
 export { decodeBase32Hex, encodeBase32Hex } from "./base32hex.ts";
 export { canonicalJson, type JsonValue } from "./canonical-json.ts";
+export { checkDirectDepsEdit } from "./check-direct-deps-edit.ts";
 export { compareCodePoints } from "./code-point-order.ts";
 export { type CommitFields, formatCommit, parseCommit } from "./commit.ts";
 export {

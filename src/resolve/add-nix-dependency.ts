@@ -8,6 +8,7 @@
 import {
   ATOM_MANIFEST_FILE,
   type AtomManifest,
+  checkDirectDepsEdit,
   EkaError,
   parseAtomManifest,
   tomlString,
@@ -15,23 +16,6 @@ import {
 import { applyEdits, TomlDoc } from "../core/toml-edit.ts";
 
 export type NixEntryFields = readonly (readonly [string, string | boolean])[];
-
-function reparse(text: string, file: string, what: string): AtomManifest {
-  try {
-    return parseAtomManifest(text, file);
-  } catch (error) {
-    throw new EkaError("EKA_INTERNAL", `${what} produced an invalid manifest`, { cause: error });
-  }
-}
-
-const nixKey = (d: AtomManifest["nixDeps"][number]) => `${d.name}\u0000${JSON.stringify(d.spec)}`;
-const atomKey = (d: AtomManifest["deps"][number]) =>
-  `${d.set}\u0000${d.label}\u0000${d.requirement}`;
-const setKey = (s: AtomManifest["sets"][number]) => `${s.name}\u0000${s.mirrors.join("\u0000")}`;
-
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  return [...a].sort().join("\n") === [...b].sort().join("\n");
-}
 
 /** Throws EKA_DUPLICATE_LABEL when `name` is already a direct dependency of `manifest`. */
 export function refuseDuplicateNixName(
@@ -67,21 +51,7 @@ export function addNixDependency(
   const doc = new TomlDoc(text, file);
   const out = applyEdits(text, [doc.addEntry(["deps", "direct", "nix"], name, value)]);
   const what = `adding ${name} to [deps.direct.nix]`;
-  const after = reparse(out, file, what);
-  const added = { name, spec: Object.fromEntries(fields), line: 0, column: 0 };
-  const same =
-    sameKeys(after.sets.map(setKey), before.sets.map(setKey)) &&
-    sameKeys(after.deps.map(atomKey), before.deps.map(atomKey)) &&
-    sameKeys(
-      after.nixDeps.map(nixKey),
-      [...before.nixDeps, added].map((d) => nixKey(d as AtomManifest["nixDeps"][number])),
-    ) &&
-    after.label === before.label &&
-    after.version === before.version;
-  if (!same) {
-    throw new EkaError("EKA_INTERNAL", `${what} did not give the expected manifest`, {
-      data: { nixDeps: after.nixDeps.map(nixKey) },
-    });
-  }
+  const added = { name, spec: Object.fromEntries(fields) };
+  checkDirectDepsEdit(before, out, [...before.nixDeps, added], what, file);
   return out;
 }
