@@ -48,6 +48,10 @@ test("an edit that touched anything else, or broke the file, is an internal erro
     check(BEFORE.replace('version = "0.1.0"', 'version = "0.2.0"')),
     internal(/did not give/),
   );
+  assert.throws(
+    check(BEFORE.replace('label = "app"', 'label = "other"')),
+    internal(/did not give/),
+  );
   assert.throws(check(`${BEFORE}\n[nix]\nentry = "src"\n`), internal(/did not give/));
   // Not a manifest any more.
   assert.throws(check(`${BEFORE}[[`), internal(/produced an invalid manifest/));
