@@ -3,7 +3,15 @@
  * between the two renames, after both) recovers to the old pair or the new pair, never a mix.
  */
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync, renameSync, watch, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  watch,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { JOURNAL, recoverPair, writePair } from "../../src/resolve/index.ts";
@@ -116,15 +124,25 @@ test("one file alone is replaced by its own rename: the other is untouched, a cr
   const dir = await start(t);
   const before = readFileSync(join(dir, "atom.toml"));
   // Every name the directory sees during the write: one file needs no journal.
+  // A file written after the write marks the end: the directory's events come in order.
   const seen = new Set<string>();
+  const END = "end-of-write";
+  let ended: () => void = () => {};
+  const end = new Promise<void>((done) => {
+    ended = done;
+  });
   const watcher = watch(dir, (_event, name) => {
-    if (name !== null) seen.add(name.toString());
+    if (name === null) return;
+    seen.add(name.toString());
+    if (name.toString() === END) ended();
   });
   try {
     await writePair(dir, [{ name: "atom.lock", text: NEW["atom.lock"] }]);
-    await new Promise((done) => setTimeout(done, 50));
+    writeFileSync(join(dir, END), "");
+    await end;
   } finally {
     watcher.close();
+    rmSync(join(dir, END), { force: true });
   }
   assert.deepEqual(pair(dir), { ...OLD, "atom.lock": NEW["atom.lock"] });
   assert.ok(readFileSync(join(dir, "atom.toml")).equals(before));
