@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { mutateText } from "../../test/helpers/mutate-text.ts";
 import { parseAtomManifest } from "./atom-manifest.ts";
 import { addSet, removeDependency, setDependency } from "./atom-manifest-edit.ts";
 import type { EkaError } from "./errors.ts";
@@ -406,14 +407,7 @@ describe("atom.toml edits (fuzz)", () => {
         { maxLength: 4 },
       ),
     )
-    .map(([seed, edits]) => {
-      let text = seed;
-      for (const [at, remove, insert] of edits) {
-        const i = at % (text.length + 1);
-        text = text.slice(0, i) + insert + text.slice(i + remove);
-      }
-      return text;
-    });
+    .map(([seed, edits]) => mutateText(seed, edits));
 
   it("edits any valid manifest correctly and refuses the rest with a user error", () => {
     fc.assert(

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { mutateText } from "../../test/helpers/mutate-text.ts";
 import { parseAtomManifest } from "./atom-manifest.ts";
 import { removeDirectDependency } from "./direct-dep-edit.ts";
 import type { EkaError } from "./errors.ts";
@@ -251,14 +252,7 @@ describe("removeDirectDependency (properties)", () => {
           { maxLength: 4 },
         ),
       )
-      .map(([seed, edits]) => {
-        let text = seed;
-        for (const [at, remove, insert] of edits) {
-          const i = at % (text.length + 1);
-          text = text.slice(0, i) + insert + text.slice(i + remove);
-        }
-        return text;
-      });
+      .map(([seed, edits]) => mutateText(seed, edits));
     fc.assert(
       fc.property(mutated, fc.constantFrom("foo", "bar", "baz", "new"), (text, name) => {
         let after: string;

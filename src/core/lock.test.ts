@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { mutateText } from "../../test/helpers/mutate-text.ts";
 import { atomId } from "./atom-id.ts";
 import { b3DigestFromBytes } from "./b3-digest.ts";
 import { EkaError } from "./errors.ts";
@@ -615,14 +616,7 @@ describe("atom.lock (properties)", () => {
           maxLength: 5,
         },
       )
-      .map((edits) => {
-        let text = seed;
-        for (const [at, remove, insert] of edits) {
-          const i = at % (text.length + 1);
-          text = text.slice(0, i) + insert + text.slice(i + remove);
-        }
-        return text;
-      });
+      .map((edits) => mutateText(seed, edits));
     fc.assert(
       fc.property(fc.oneof(damaged, fc.string()), (text) => {
         try {

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { mutateText } from "../../test/helpers/mutate-text.ts";
 import { parseAtomManifest } from "./atom-manifest.ts";
 import { parseEkalaManifest } from "./ekala-manifest.ts";
 import { EkaError } from "./errors.ts";
@@ -49,14 +50,7 @@ const mutated = fc
       { maxLength: 6 },
     ),
   )
-  .map(([seed, edits]) => {
-    let text = seed;
-    for (const [at, remove, insert] of edits) {
-      const i = at % (text.length + 1);
-      text = text.slice(0, i) + insert + text.slice(i + remove);
-    }
-    return text;
-  });
+  .map(([seed, edits]) => mutateText(seed, edits));
 
 const junk = fc.oneof(
   fc.string({ unit: "binary" }),
