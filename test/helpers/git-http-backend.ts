@@ -124,11 +124,20 @@ export async function startGitHttpBackend(
   const env = options.env ?? process.env;
   let running = 0;
   let waiters: (() => void)[] = [];
+  // Entries are recorded when a response ends (a CGI response ends after its process), but kept
+  // in the order the requests came: a quick 401 must not come before the answer it followed.
+  const arrivals: number[] = [];
+  let arrived = 0;
   const server = createServer((req, res) => {
     running++;
+    const order = arrived++;
     const sent = userOf(req.headers.authorization);
     const entry = (status: number, bytes: number) => {
-      requests.push({
+      arrivals.length = requests.length; // a test may empty `requests` between steps
+      let at = arrivals.length;
+      while (at > 0 && arrivals[at - 1]! > order) at--;
+      arrivals.splice(at, 0, order);
+      requests.splice(at, 0, {
         method: req.method ?? "",
         url: req.url ?? "",
         status,
